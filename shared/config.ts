@@ -1,0 +1,81 @@
+import { ConfigError } from './errors.js';
+import type { CredentialSource } from './docker/credentials.js';
+
+/**
+ * The engine's settings from the environment. This is the one module of
+ * `shared/` that reads environment variables, and it reads only the object it
+ * is given, so tests and the Lambdas pass their own.
+ */
+export const DEFAULT_API_URL = 'https://api.docker.com/enterprise-data/v1';
+export const DEFAULT_HUB_URL = 'https://hub.docker.com';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface EngineEnv {
+  readonly apiUrl: string;
+  readonly hubUrl: string;
+  /** An S3-compatible endpoint (`AWS_ENDPOINT_URL_S3`); path-style addressing is used with it. */
+  readonly s3Endpoint: string | undefined;
+  /** `AWS_REGION` or `AWS_DEFAULT_REGION`, when set. */
+  readonly awsRegion: string | undefined;
+}
+
+export function readEngineEnv(env: Environment): EngineEnv {
+  return {
+    apiUrl: httpUrl(env, 'DOCKER_API_URL', DEFAULT_API_URL),
+    hubUrl: httpUrl(env, 'DOCKER_HUB_URL', DEFAULT_HUB_URL),
+    s3Endpoint: env.AWS_ENDPOINT_URL_S3 ? httpUrl(env, 'AWS_ENDPOINT_URL_S3', '') : undefined,
+    awsRegion: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || undefined,
+  };
+}
+
+/** `DOCKER_OAT_<ORG>`: the org upper-cased, `-` turned into `_`. */
+export function oatVariable(org: string): string {
+  return `DOCKER_OAT_${org.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** OATs from `DOCKER_OAT_<ORG>`, falling back to `DOCKER_OAT` for every org. */
+export class EnvCredentials implements CredentialSource {
+  constructor(private readonly env: Environment) {}
+
+  async oat(org: string): Promise<string> {
+    const value = this.lookup(org);
+    if (!value) throw new ConfigError(this.missingMessage(org));
+    return value;
+  }
+
+  describe(org: string): string {
+    return this.env[oatVariable(org)] ? oatVariable(org) : `DOCKER_OAT (or ${oatVariable(org)})`;
+  }
+
+  /** Fails before any request when an org has no OAT, naming the variable to set. */
+  requireAll(orgs: readonly string[]): void {
+    const missing = orgs.filter((org) => !this.lookup(org));
+    if (missing.length > 0) throw new ConfigError(missing.map((org) => this.missingMessage(org)).join('\n'));
+  }
+
+  private lookup(org: string): string | undefined {
+    return this.env[oatVariable(org)]?.trim() || this.env.DOCKER_OAT?.trim() || undefined;
+  }
+
+  private missingMessage(org: string): string {
+    return (
+      `No OAT for org ${org}: set ${oatVariable(org)} (or DOCKER_OAT for every org) to an ` +
+      `Organization Access Token of ${org} with the "Report read" scope.`
+    );
+  }
+}
+
+function httpUrl(env: Environment, name: string, fallback: string): string {
+  const value = env[name]?.trim() || fallback;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a URL (${JSON.stringify(value)}); expected for example ${fallback || 'https://...'}.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`${name} must be an http(s) URL, not ${url.protocol}`);
+  }
+  return value.replace(/\/+$/, '');
+}

@@ -1,0 +1,119 @@
+import { TransportError, messageOf } from '../errors.js';
+import { DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, type RetryPolicy } from './retry-policy.js';
+
+/** The slice of WHATWG fetch the engine needs; Node's global fetch fits. */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface HttpDeps {
+  readonly fetch: FetchLike;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  readonly now: () => Date;
+}
+
+export const defaultHttpDeps: HttpDeps = {
+  fetch: (input, init) => globalThis.fetch(input, init),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+  now: () => new Date(),
+};
+
+/** A response whose body has been read as text within the attempt's deadline. */
+export interface TextResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
+export interface Attempt {
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly reason: string;
+}
+
+/**
+ * Sends requests under a {@link RetryPolicy}. Retryable answers (429, 5xx) and
+ * network errors are retried; the last answer is returned when attempts run out,
+ * so callers turn statuses into errors in one place.
+ */
+export class HttpClient {
+  readonly policy: RetryPolicy;
+
+  constructor(
+    private readonly deps: HttpDeps = defaultHttpDeps,
+    policy: Partial<RetryPolicy> = {},
+    private readonly onRetry?: (label: string, attempt: Attempt) => void,
+  ) {
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...policy };
+  }
+
+  /** Sends and reads the body as text; the deadline covers headers and body. */
+  async sendForText(label: string, url: string, init: RequestInit = {}): Promise<TextResponse> {
+    return this.withRetries(label, url, init, async (response) => ({
+      status: response.status,
+      headers: response.headers,
+      text: await response.text(),
+    }));
+  }
+
+  /**
+   * Sends and returns the response with its body unread; the deadline covers the
+   * headers only, so a large body streams for as long as it keeps moving
+   * (see {@link RetryPolicy.idleTimeoutMs}).
+   */
+  async sendForStream(label: string, url: string, init: RequestInit = {}): Promise<Response> {
+    return this.withRetries(label, url, init, async (response) => response, false);
+  }
+
+  private async withRetries<T>(
+    label: string,
+    url: string,
+    init: RequestInit,
+    read: (response: Response) => Promise<T>,
+    deadlineCoversBody = true,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      const last = attempt >= this.policy.maxAttempts;
+      const controller = new AbortController();
+      const timer = setTimeout(
+        () => controller.abort(new Error(`timed out after ${this.policy.timeoutMs} ms`)),
+        this.policy.timeoutMs,
+      );
+      try {
+        const response = await this.deps.fetch(url, { ...init, signal: controller.signal });
+        if (!deadlineCoversBody) clearTimeout(timer);
+        if (last || !isRetryableStatus(response.status)) return await read(response);
+        // Free the connection: the body of an answer we retry is not needed.
+        await response.body?.cancel().catch(() => undefined);
+        clearTimeout(timer);
+        await this.pause(label, attempt, response.headers.get('retry-after'), `HTTP ${response.status}`);
+      } catch (error) {
+        clearTimeout(timer);
+        if (last) {
+          throw new TransportError(
+            `${label}: no answer after ${attempt} attempts (${describeNetworkError(error)}). ` +
+              `Check the network path to ${new URL(url).host} and try again.`,
+            { cause: error },
+          );
+        }
+        await this.pause(label, attempt, null, describeNetworkError(error));
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  private async pause(label: string, attempt: number, retryAfter: string | null, reason: string): Promise<void> {
+    const delayMs = retryDelayMs(attempt, this.policy, retryAfter, this.deps.now(), this.deps.random);
+    this.onRetry?.(label, { attempt, delayMs, reason });
+    await this.deps.sleep(delayMs);
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  if (error instanceof Error && error.cause instanceof Error) {
+    const code = (error.cause as NodeJS.ErrnoException).code;
+    return code ? `${error.cause.message} [${code}]` : error.cause.message;
+  }
+  return messageOf(error);
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { LakeObject, LakeSink } from './lake-sink.js';
+
+/** `.{name}.{pid}.{random}.partial`: hidden from Athena, DuckDB globs and listings. */
+const TEMPORARY = /^\.(.+)\.(\d+)\.[0-9a-f]+\.partial$/;
+
+/**
+ * A lake in a local folder. Each object is written to a hidden temporary file
+ * beside its final name and renamed into place only after the whole body was
+ * written, so a reader (or a killed run) never sees half a file.
+ */
+export class FsSink implements LakeSink {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  get location(): string {
+    return this.root;
+  }
+
+  uri(key: string): string {
+    return this.pathOf(key);
+  }
+
+  async write(key: string, body: Readable | string): Promise<void> {
+    const target = this.pathOf(key);
+    const folder = dirname(target);
+    await mkdir(folder, { recursive: true });
+    const name = target.slice(folder.length + 1);
+    const temporary = join(folder, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+    try {
+      const source = typeof body === 'string' ? Readable.from([Buffer.from(body)]) : body;
+      await pipeline(source, createWriteStream(temporary));
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  async read(key: string): Promise<string | undefined> {
+    try {
+      return await readFile(this.pathOf(key), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<LakeObject> {
+    const folder = this.pathOf(prefix);
+    let names: string[];
+    try {
+      names = await readdir(folder, { recursive: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const name of names.sort()) {
+      const base = name.slice(name.lastIndexOf(sep) + 1);
+      if (TEMPORARY.test(base)) continue;
+      const info = await stat(join(folder, name)).catch(() => undefined);
+      if (!info?.isFile()) continue;
+      yield { key: toKey(relative(this.root, join(folder, name))), size: info.size };
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  /** Deletes temporaries whose writing process is gone (killed mid-write). */
+  async removeStale(): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.root, { recursive: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const match = TEMPORARY.exec(name.slice(name.lastIndexOf(sep) + 1));
+      if (!match || isRunning(Number(match[2]))) continue;
+      await unlink(join(this.root, name)).catch(() => undefined);
+      removed += 1;
+    }
+    return removed;
+  }
+
+  private pathOf(key: string): string {
+    const path = resolve(this.root, ...key.split('/'));
+    if (path !== this.root && !path.startsWith(this.root + sep)) {
+      throw new Error(`refusing a key outside the lake: ${key}`);
+    }
+    return path;
+  }
+}
+
+function toKey(path: string): string {
+  return path.split(sep).join('/');
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
