@@ -1,7 +1,7 @@
 import { CredentialsRejectedError, UpstreamHttpError } from '../errors.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { CredentialSource } from './credentials.js';
-import { jwtExpiryMs } from './jwt-expiry.js';
+import { jwtTimes } from './jwt-expiry.js';
 import { tokenResponseSchema } from './payloads.js';
 import { parsePayload, upstreamMessage } from './upstream-answer.js';
 
@@ -83,10 +83,15 @@ export class TokenProvider {
       );
     }
     const { access_token: jwt } = parsePayload(label, response, tokenResponseSchema);
-    const issuedAt = now().getTime();
-    const expiresAt = jwtExpiryMs(jwt) ?? issuedAt + DEFAULT_TOKEN_LIFETIME_MS;
-    const margin = Math.min(MAX_REFRESH_MARGIN_MS, Math.max(0, expiresAt - issuedAt) / 10);
-    const token = { jwt, refreshAt: expiresAt - margin };
+    const receivedAt = now().getTime();
+    // The lifetime from the token's own claims (exp - iat), so a skewed local clock does not matter.
+    const { expiresAt, issuedAt } = jwtTimes(jwt);
+    const lifetime =
+      expiresAt === undefined
+        ? DEFAULT_TOKEN_LIFETIME_MS
+        : Math.max(0, expiresAt - (issuedAt ?? receivedAt));
+    const margin = Math.min(MAX_REFRESH_MARGIN_MS, lifetime / 10);
+    const token = { jwt, refreshAt: receivedAt + lifetime - margin };
     this.cached = token;
     return token;
   }

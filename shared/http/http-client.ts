@@ -62,7 +62,7 @@ export class HttpClient {
    * (see {@link RetryPolicy.idleTimeoutMs}).
    */
   async sendForStream(label: string, url: string, init: RequestInit = {}): Promise<Response> {
-    return this.withRetries(label, url, init, async (response) => response, false);
+    return this.withRetries(label, url, init, async (response) => response);
   }
 
   private async withRetries<T>(
@@ -70,7 +70,6 @@ export class HttpClient {
     url: string,
     init: RequestInit,
     read: (response: Response) => Promise<T>,
-    deadlineCoversBody = true,
   ): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       const last = attempt >= this.policy.maxAttempts;
@@ -81,7 +80,6 @@ export class HttpClient {
       );
       try {
         const response = await this.deps.fetch(url, { ...init, signal: controller.signal });
-        if (!deadlineCoversBody) clearTimeout(timer);
         if (last || !isRetryableStatus(response.status)) return await read(response);
         // Free the connection: the body of an answer we retry is not needed.
         await response.body?.cancel().catch(() => undefined);

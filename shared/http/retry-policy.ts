@@ -48,11 +48,15 @@ export function retryDelayMs(
   return Math.round(random() * ceiling);
 }
 
+const HTTP_DATE = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /** Retry-After as milliseconds from `now`, or undefined when absent or unreadable. */
 export function parseRetryAfterMs(value: string | null, now: Date): number | undefined {
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Only the IMF-fixdate form of an HTTP date: Date.parse reads "1.5" or "-1" as dates in 2001.
+  if (!HTTP_DATE.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now.getTime());

@@ -37,7 +37,8 @@ export class JsonRowEncoder {
   }
 
   private value(type: LakeType, raw: string | undefined): string {
-    if (raw === undefined) return 'null';
+    // CSV cannot tell an empty field from a missing one: both are null, whatever the type.
+    if (raw === undefined || raw === '') return 'null';
     if (type === 'string') return JSON.stringify(raw);
     const text = raw.trim();
     if (text === '') return 'null';
@@ -57,7 +58,7 @@ const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?
 function encodeTyped(type: Exclude<LakeType, 'string'>, text: string): string | undefined {
   switch (type) {
     case 'bigint':
-      return INTEGER.test(text) ? BigInt(text).toString() : undefined;
+      return INTEGER.test(text) ? bigintOf(text) : undefined;
     case 'double':
       return DECIMAL.test(text) && Number.isFinite(Number(text)) ? String(Number(text)) : undefined;
     case 'boolean':
@@ -69,6 +70,15 @@ function encodeTyped(type: Exclude<LakeType, 'string'>, text: string): string | 
     case 'timestamp':
       return timestampOf(text);
   }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Athena's and DuckDB's BIGINT is 64-bit: a larger number would fail the whole file. */
+function bigintOf(text: string): string | undefined {
+  const value = BigInt(text);
+  return value >= INT64_MIN && value <= INT64_MAX ? value.toString() : undefined;
 }
 
 function booleanOf(text: string): string | undefined {

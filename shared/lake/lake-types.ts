@@ -25,7 +25,9 @@ const FROM_SCHEMA: Record<string, LakeType> = {
 };
 
 export function lakeTypeOf(schemaType: string): LakeType {
-  return FROM_SCHEMA[schemaType.trim().toLowerCase()] ?? 'string';
+  const key = schemaType.trim().toLowerCase();
+  // Upstream text: never let "constructor" or "__proto__" reach the prototype.
+  return Object.hasOwn(FROM_SCHEMA, key) ? FROM_SCHEMA[key]! : 'string';
 }
 
 /** The same types as DuckDB spells them, for local views. */

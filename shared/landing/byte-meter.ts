@@ -23,6 +23,7 @@ export class ByteMeter extends Transform {
   private readonly hash: Hash = createHash('sha256');
   private digest: string | undefined;
   private idle: NodeJS.Timeout | undefined;
+  private ended = false;
 
   constructor(private readonly options: ByteMeterOptions) {
     super();
@@ -45,9 +46,17 @@ export class ByteMeter extends Transform {
     this.hash.update(chunk);
     this.options.onBytes?.(chunk.length);
     callback(null, chunk);
+    // Waiting on a slow reader is not a stalled download: the clock restarts when it asks for more.
+    if (this.readableLength >= this.readableHighWaterMark) this.stopIdleTimer();
+  }
+
+  override _read(size: number): void {
+    if (!this.ended) this.armIdleTimer();
+    super._read(size);
   }
 
   override _flush(callback: TransformCallback): void {
+    this.ended = true;
     this.stopIdleTimer();
     if (this.bytes !== this.options.expectedBytes) {
       callback(this.mismatch('fewer'));
@@ -58,6 +67,7 @@ export class ByteMeter extends Transform {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.ended = true;
     this.stopIdleTimer();
     callback(error);
   }

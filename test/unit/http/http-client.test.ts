@@ -1,0 +1,335 @@
+import { describe, expect, it } from 'vitest';
+import { TransportError } from '../../../shared/errors.js';
+import { HttpClient, type Attempt, type FetchLike, type HttpDeps } from '../../../shared/http/http-client.js';
+import type { RetryPolicy } from '../../../shared/http/retry-policy.js';
+
+const URL_WITH_SECRET = 'https://api.example.test:8443/enterprise-data/v1/orgs/acme/reports?page_token=tok-abc123secret';
+const NOW = new Date('2026-06-17T08:00:00.000Z');
+const FAST: Partial<RetryPolicy> = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, timeoutMs: 5_000 };
+
+/** One scripted answer of the fake fetch: a response, a thrown error, or a fetch that never answers. */
+type Step = (() => Response) | Error | 'hang';
+
+interface FakeHttp {
+  readonly deps: HttpDeps;
+  readonly calls: { url: string; init: RequestInit | undefined }[];
+  readonly sleeps: number[];
+}
+
+/** A fake fetch that plays `steps` in order (the last one repeats) and a sleep that only records. */
+function fakeHttp(steps: Step[]): FakeHttp {
+  const calls: FakeHttp['calls'] = [];
+  const sleeps: number[] = [];
+  const fetch: FetchLike = async (url, init) => {
+    calls.push({ url, init });
+    const step = steps[Math.min(calls.length, steps.length) - 1]!;
+    if (step === 'hang') return hangUntilAborted(init?.signal);
+    if (step instanceof Error) throw step;
+    return step();
+  };
+  const deps: HttpDeps = {
+    fetch,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
+    now: () => NOW,
+  };
+  return { deps, calls, sleeps };
+}
+
+function hangUntilAborted(signal: AbortSignal | null | undefined): Promise<Response> {
+  return new Promise((_resolve, reject) => {
+    signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+const answer = (status: number, body = '', headers: Record<string, string> = {}) => () =>
+  new Response(status === 204 ? null : body, { status, headers });
+
+/** What undici throws when the connection fails. */
+function networkError(code: string): TypeError {
+  const cause = Object.assign(new Error(`connect ${code} 203.0.113.9:8443`), { code });
+  return new TypeError('fetch failed', { cause });
+}
+
+/** A body that sends `first`, then waits `ms` before `rest`; it breaks if `signal` aborts meanwhile. */
+function slowBody(signal: AbortSignal | null | undefined, first: string, rest: string, ms: number): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(first));
+      const timer = setTimeout(() => {
+        controller.enqueue(encoder.encode(rest));
+        controller.close();
+      }, ms);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        controller.error(signal.reason);
+      });
+    },
+  });
+}
+
+describe('Class: HttpClient', () => {
+  describe('Method: sendForText', () => {
+    it('returns a 2xx answer with its body after one call', async () => {
+      // Prepare
+      const http = fakeHttp([answer(200, '{"ok":true}', { 'x-test': 'yes' })]);
+      const client = new HttpClient(http.deps, FAST);
+
+      // Act
+      const response = await client.sendForText('list', URL_WITH_SECRET);
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(response.text).toBe('{"ok":true}');
+      expect(response.headers.get('x-test')).toBe('yes');
+      expect(http.calls).toHaveLength(1);
+      expect(http.sleeps).toEqual([]);
+    });
+
+    it('passes the request through with an abort signal', async () => {
+      // Prepare
+      const http = fakeHttp([answer(200)]);
+      const client = new HttpClient(http.deps, FAST);
+
+      // Act
+      await client.sendForText('exchange', URL_WITH_SECRET, { method: 'POST', body: '{"a":1}', headers: { 'x-a': 'b' } });
+
+      // Assess
+      const init = http.calls[0]!.init!;
+      expect(http.calls[0]!.url).toBe(URL_WITH_SECRET);
+      expect(init.method).toBe('POST');
+      expect(init.body).toBe('{"a":1}');
+      expect(init.headers).toEqual({ 'x-a': 'b' });
+      expect(init.signal).toBeInstanceOf(AbortSignal);
+    });
+
+    it('retries 503 and 429 with exponential backoff until an answer succeeds', async () => {
+      // Prepare
+      const http = fakeHttp([answer(503), answer(429), answer(502), answer(200, 'done')]);
+      const client = new HttpClient(http.deps, FAST);
+
+      // Act
+      const response = await client.sendForText('list', URL_WITH_SECRET);
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(response.text).toBe('done');
+      expect(http.calls).toHaveLength(4);
+      // random() is 0.5: half of 100, 200, 400.
+      expect(http.sleeps).toEqual([50, 100, 200]);
+    });
+
+    it.each([400, 401, 403, 404, 409])('does not retry HTTP %i', async (status) => {
+      // Prepare
+      const http = fakeHttp([answer(status, '{"error":"no"}'), answer(200)]);
+      const client = new HttpClient(http.deps, FAST);
+
+      // Act
+      const response = await client.sendForText('list', URL_WITH_SECRET);
+
+      // Assess
+      expect(response.status).toBe(status);
+      expect(response.text).toBe('{"error":"no"}');
+      expect(http.calls).toHaveLength(1);
+      expect(http.sleeps).toEqual([]);
+    });
+
+    it('waits what Retry-After asks instead of the backoff', async () => {
+      // Prepare
+      const http = fakeHttp([answer(429, '', { 'retry-after': '7' }), answer(200)]);
+      const client = new HttpClient(http.deps, FAST);
+
+      // Act
+      await client.sendForText('list', URL_WITH_SECRET);
+
+      // Assess
+      expect(http.sleeps).toEqual([7_000]);
+    });
+
+    it('waits until a Retry-After HTTP date, measured with the injected clock', async () => {
+      // Prepare
+      const at = new Date(NOW.getTime() + 3_000).toUTCString();
+      const http = fakeHttp([answer(503, '', { 'retry-after': at }), answer(200)]);
+      const client = new HttpClient(http.deps, FAST);
+
+      // Act
+      await client.sendForText('list', URL_WITH_SECRET);
+
+      // Assess
+      expect(http.sleeps).toEqual([3_000]);
+    });
+
+    it('returns the last answer when every attempt was retryable', async () => {
+      // Prepare
+      const http = fakeHttp([answer(503, '{"error":"busy"}')]);
+      const client = new HttpClient(http.deps, { ...FAST, maxAttempts: 3 });
+
+      // Act
+      const response = await client.sendForText('list', URL_WITH_SECRET);
+
+      // Assess
+      expect(response.status).toBe(503);
+      expect(response.text).toBe('{"error":"busy"}');
+      expect(http.calls).toHaveLength(3);
+      expect(http.sleeps).toHaveLength(2);
+    });
+
+    it('retries network errors and returns the answer that finally came', async () => {
+      // Prepare
+      const http = fakeHttp([networkError('ECONNRESET'), networkError('ECONNREFUSED'), answer(200, 'ok')]);
+      const client = new HttpClient(http.deps, FAST);
+
+      // Act
+      const response = await client.sendForText('list', URL_WITH_SECRET);
+
+      // Assess
+      expect(response.text).toBe('ok');
+      expect(http.calls).toHaveLength(3);
+      expect(http.sleeps).toEqual([50, 100]);
+    });
+
+    it('throws a TransportError naming the label and host, without the query string, after repeated network errors', async () => {
+      // Prepare
+      const http = fakeHttp([networkError('ECONNREFUSED')]);
+      const client = new HttpClient(http.deps, { ...FAST, maxAttempts: 3 });
+
+      // Act
+      const sending = client.sendForText('list reports for acme', URL_WITH_SECRET);
+
+      // Assess
+      const error = await sending.catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TransportError);
+      const { message } = error as TransportError;
+      expect(message).toContain('list reports for acme');
+      expect(message).toContain('3 attempts');
+      expect(message).toContain('api.example.test:8443');
+      expect(message).toContain('ECONNREFUSED');
+      expect(message).not.toContain('tok-abc123secret');
+      expect(message).not.toContain('page_token');
+      expect((error as TransportError).cause).toBeInstanceOf(TypeError);
+      expect(http.calls).toHaveLength(3);
+      expect(http.sleeps).toHaveLength(2);
+    });
+
+    it('aborts a fetch that hangs past timeoutMs and retries it', async () => {
+      // Prepare
+      const http = fakeHttp(['hang', answer(200, 'second try')]);
+      const client = new HttpClient(http.deps, { ...FAST, timeoutMs: 15 });
+
+      // Act
+      const response = await client.sendForText('list', URL_WITH_SECRET);
+
+      // Assess
+      expect(response.text).toBe('second try');
+      expect(http.calls[0]!.init!.signal!.aborted).toBe(true);
+      expect(http.calls[1]!.init!.signal!.aborted).toBe(false);
+    });
+
+    it('gives up with a TransportError saying it timed out when every attempt hangs', async () => {
+      // Prepare
+      const http = fakeHttp(['hang']);
+      const client = new HttpClient(http.deps, { ...FAST, maxAttempts: 2, timeoutMs: 10 });
+
+      // Act
+      const sending = client.sendForText('list', URL_WITH_SECRET);
+
+      // Assess
+      await expect(sending).rejects.toThrow(TransportError);
+      await expect(sending).rejects.toThrow(/timed out after 10 ms/);
+      expect(http.calls).toHaveLength(2);
+    });
+
+    it('counts reading the body within the deadline', async () => {
+      // Prepare
+      const calls: (AbortSignal | null | undefined)[] = [];
+      const deps: HttpDeps = {
+        ...fakeHttp([]).deps,
+        fetch: async (_url, init) => {
+          calls.push(init?.signal);
+          return new Response(slowBody(init?.signal, '{"a":', '1}', 200), { status: 200 });
+        },
+      };
+      const client = new HttpClient(deps, { ...FAST, maxAttempts: 2, timeoutMs: 20 });
+
+      // Act
+      const sending = client.sendForText('list', URL_WITH_SECRET);
+
+      // Assess
+      await expect(sending).rejects.toThrow(/timed out after 20 ms/);
+      expect(calls).toHaveLength(2);
+    });
+
+    it('tells onRetry about each retry with its delay and reason', async () => {
+      // Prepare
+      const http = fakeHttp([answer(503), networkError('ECONNRESET'), answer(200)]);
+      const seen: [string, Attempt][] = [];
+      const client = new HttpClient(http.deps, FAST, (label, attempt) => seen.push([label, attempt]));
+
+      // Act
+      await client.sendForText('schema', URL_WITH_SECRET);
+
+      // Assess
+      expect(seen).toEqual([
+        ['schema', { attempt: 1, delayMs: 50, reason: 'HTTP 503' }],
+        ['schema', { attempt: 2, delayMs: 100, reason: expect.stringContaining('ECONNRESET') }],
+      ]);
+    });
+  });
+
+  describe('Method: sendForStream', () => {
+    it('returns the response with its body unread', async () => {
+      // Prepare
+      const http = fakeHttp([answer(200, 'a,b\n1,2\n')]);
+      const client = new HttpClient(http.deps, FAST);
+
+      // Act
+      const response = await client.sendForStream('download', URL_WITH_SECRET);
+
+      // Assess
+      expect(response.bodyUsed).toBe(false);
+      expect(await response.text()).toBe('a,b\n1,2\n');
+    });
+
+    it('cancels the body of an answer it retries', async () => {
+      // Prepare
+      let cancelled = 0;
+      const busy = () =>
+        new Response(
+          new ReadableStream({
+            cancel() {
+              cancelled += 1;
+            },
+          }),
+          { status: 503 },
+        );
+      const http = fakeHttp([busy, answer(200, 'csv')]);
+      const client = new HttpClient(http.deps, FAST);
+
+      // Act
+      const response = await client.sendForStream('download', URL_WITH_SECRET);
+
+      // Assess
+      expect(await response.text()).toBe('csv');
+      expect(cancelled).toBe(1);
+    });
+
+    it('lets a body stream for longer than timeoutMs once the headers came', async () => {
+      // Prepare
+      const deps: HttpDeps = {
+        ...fakeHttp([]).deps,
+        fetch: async (_url, init) => new Response(slowBody(init?.signal, 'day,', 'count\n', 60), { status: 200 }),
+      };
+      const client = new HttpClient(deps, { ...FAST, timeoutMs: 15 });
+
+      // Act
+      const response = await client.sendForStream('download', URL_WITH_SECRET);
+      const text = await response.text();
+
+      // Assess
+      expect(text).toBe('day,count\n');
+    });
+  });
+});
