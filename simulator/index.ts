@@ -1,0 +1,25 @@
+/**
+ * A simulator of Docker's Enterprise Data API, its Hub token exchange and the
+ * pre-signed storage its downloads redirect to, for tests, benchmarks and
+ * `docker-reports simulate`.
+ */
+export { createSimulator, type ReportSchema, type Simulator } from './simulator.js';
+export {
+  DEFAULT_DAYS,
+  DEFAULT_JWT_TTL_SECONDS,
+  DEFAULT_ORGS,
+  DEFAULT_REPORT_BYTES,
+  DEFAULT_URL_TTL_SECONDS,
+  type RateLimitOptions,
+  type SimulatorOptions,
+  type SizeFor,
+} from './simulator-options.js';
+export type { AnsweredOperation, ApiOperation, FaultControls, FaultScope, MalformedStyle } from './faults.js';
+export type { SimulatorStats } from './stats.js';
+export type { CatalogReport } from './report-catalog.js';
+export { DEFAULT_REPORT_TYPES, type ReportTypeSpec, type SchemaField } from './report-definitions.js';
+export type { SchemaChange } from './schema-changes.js';
+export { API_BASE_PATH, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './api-routes.js';
+export { BUCKET } from './presigned-url.js';
+export { usageText } from './usage-text.js';
+export { simulatorOptionsFromFlags, type SimulateFlags } from './cli-flags.js';

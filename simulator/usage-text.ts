@@ -1,0 +1,32 @@
+import { oatVariable } from '../shared/config.js';
+import type { Simulator } from './simulator.js';
+
+/**
+ * What `docker-reports simulate` prints once the simulator listens: where it
+ * is, and the environment to export in another shell so the CLI talks to it.
+ */
+export function usageText(sim: Pick<Simulator, 'apiUrl' | 'hubUrl' | 'storageUrl' | 'orgs' | 'oatFor'>): string {
+  const exports = [
+    `export DOCKER_API_URL=${shellQuote(sim.apiUrl)}`,
+    `export DOCKER_HUB_URL=${shellQuote(sim.hubUrl)}`,
+    ...sim.orgs.map((org) => `export ${oatVariable(org)}=${shellQuote(sim.oatFor(org))}`),
+  ];
+  return [
+    "Docker API simulator running (fake data, fake tokens: nothing here reaches Docker).",
+    `  Enterprise Data API  ${sim.apiUrl}`,
+    `  Hub token exchange   ${sim.hubUrl}/v2/auth/token`,
+    `  Pre-signed storage   ${sim.storageUrl}`,
+    `  Orgs                 ${sim.orgs.join(', ')}`,
+    '',
+    'In another shell, point docker-reports at it:',
+    ...exports.map((line) => `  ${line}`),
+    '',
+    'Press Ctrl+C to stop.',
+    '',
+  ].join('\n');
+}
+
+/** Single-quotes a value for POSIX shells unless it is plainly safe. */
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:@%+=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
