@@ -18,6 +18,11 @@ export interface EngineEnv {
   readonly s3Endpoint: string | undefined;
   /** `AWS_REGION` or `AWS_DEFAULT_REGION`, when set. */
   readonly awsRegion: string | undefined;
+  /**
+   * Static AWS credentials when the environment object names them; otherwise
+   * the SDK's own provider chain (profile, SSO, instance role) applies.
+   */
+  readonly awsCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
 }
 
 export function readEngineEnv(env: Environment): EngineEnv {
@@ -26,6 +31,14 @@ export function readEngineEnv(env: Environment): EngineEnv {
     hubUrl: httpUrl(env, 'DOCKER_HUB_URL', DEFAULT_HUB_URL),
     s3Endpoint: env.AWS_ENDPOINT_URL_S3 ? httpUrl(env, 'AWS_ENDPOINT_URL_S3', '') : undefined,
     awsRegion: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || undefined,
+    awsCredentials:
+      env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+        ? {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          }
+        : undefined,
   };
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readEngineEnv, type EngineEnv, type Environment } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { isReportDate, segmentSchema } from '../names.js';

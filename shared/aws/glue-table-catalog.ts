@@ -1,8 +1,5 @@
 import {
-  AlreadyExistsException,
-  ConcurrentModificationException,
   CreateTableCommand,
-  EntityNotFoundException,
   GetTableCommand,
   GlueClient,
   UpdateTableCommand,
@@ -77,7 +74,7 @@ export class GlueTableCatalog implements TableCatalog {
         const table = await this.getTable(name);
         return table ? await this.update(table, fields) : await this.create(type, cadence, name, fields);
       } catch (error) {
-        const raced = error instanceof ConcurrentModificationException || error instanceof AlreadyExistsException;
+        const raced = isNamed(error, 'ConcurrentModificationException') || isNamed(error, 'AlreadyExistsException');
         if (!raced) throw this.explain(name, error);
         if (attempt >= attempts) {
           throw new DockerReportsError(
@@ -131,19 +128,19 @@ export class GlueTableCatalog implements TableCatalog {
       return answer.Table;
     } catch (error) {
       // A missing database surfaces on CreateTable, with its own message.
-      if (error instanceof EntityNotFoundException) return undefined;
+      if (isNamed(error, 'EntityNotFoundException')) return undefined;
       throw error;
     }
   }
 
   private explain(name: string, error: unknown): unknown {
-    if (error instanceof EntityNotFoundException) {
+    if (isNamed(error, 'EntityNotFoundException')) {
       return new DockerReportsError(
-        `Glue database ${this.options.databaseName} does not exist (${error.message}); redeploy the stack, which creates it.`,
+        `Glue database ${this.options.databaseName} does not exist (${(error as Error).message}); redeploy the stack, which creates it.`,
         { cause: error },
       );
     }
-    if (error instanceof Error && error.name === 'AccessDeniedException') {
+    if (isNamed(error, 'AccessDeniedException')) {
       return new DockerReportsError(
         `Glue refused to change table ${this.options.databaseName}.${name} (access denied): redeploy the stack.`,
         { cause: error },
@@ -151,6 +148,11 @@ export class GlueTableCatalog implements TableCatalog {
     }
     return error;
   }
+}
+
+/** By name rather than class: a bundle may hold more than one copy of the SDK's error classes. */
+function isNamed(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
 }
 
 function defaultSleep(ms: number): Promise<void> {

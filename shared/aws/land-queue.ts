@@ -1,5 +1,5 @@
 import { SQSClient, SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeReport, reportSchema } from '../docker/payloads.js';
 import { segmentSchema } from '../names.js';
 import type { WorkItem } from '../sync/plan.js';

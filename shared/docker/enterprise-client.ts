@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { PagingError, UpstreamHttpError } from '../errors.js';
+import { NotFoundError, PagingError, UpstreamHttpError } from '../errors.js';
 import type { HttpClient, TextResponse } from '../http/http-client.js';
 import type { CredentialSource } from './credentials.js';
 import { checkDownloadLocation, redactUrl } from './download-location.js';
@@ -129,6 +129,13 @@ export class EnterpriseClient {
         };
       }
       await response.body?.cancel().catch(() => undefined);
+      if (response.status === 404) {
+        throw new NotFoundError(
+          `${label}: the report's file is gone from Docker's storage (404). Docker deletes reports after ` +
+            'its retention period (about 30 days); this one can no longer be landed.',
+          label,
+        );
+      }
       if (response.status !== 403) {
         throw new UpstreamHttpError(
           `${label}: the report's storage (${redactUrl(target)}) answered HTTP ${response.status}. Try again later.`,

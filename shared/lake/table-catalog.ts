@@ -31,26 +31,17 @@ export async function readTableDefinition(sink: LakeSink, type: string, cadence:
 
 /**
  * The table definitions kept in the lake itself, beside the query copy
- * (`query/enterprise/{type}/{cadence}/_table.json`). Updates of one table are
- * serialized within this process; one sync writes a lake at a time.
+ * (`query/enterprise/{type}/{cadence}/_table.json`): a read-modify-write, so
+ * one process writes a lake at a time (landings call it through
+ * `columnsInCallOrder`, which serializes them per table).
  */
 export class LakeTableCatalog implements TableCatalog {
-  private readonly queues = new Map<string, Promise<unknown>>();
-
   constructor(
     private readonly sink: LakeSink,
     private readonly now: () => Date,
   ) {}
 
-  columnsFor(type: string, cadence: string, fields: readonly SchemaField[]): Promise<ColumnPlan> {
-    const key = tableDefinitionKey(type, cadence);
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.update(type, cadence, fields));
-    this.queues.set(key, next);
-    return next;
-  }
-
-  private async update(type: string, cadence: string, fields: readonly SchemaField[]): Promise<ColumnPlan> {
+  async columnsFor(type: string, cadence: string, fields: readonly SchemaField[]): Promise<ColumnPlan> {
     const existing: TableColumn[] = (await readTableDefinition(this.sink, type, cadence))?.columns ?? [];
     const plan = planColumns(existing, fields);
     if (plan.added.length > 0) {

@@ -6,6 +6,7 @@ import { csvKey, manifestKey, queryCopyKey } from '../lake/layout.js';
 import { MANIFEST_VERSION, type Manifest } from '../lake/manifest.js';
 import type { ColumnPlan } from '../lake/table-columns.js';
 import type { TableCatalog } from '../lake/table-catalog.js';
+import { columnsInCallOrder } from '../lake/columns-in-call-order.js';
 import type { LakeSink } from '../sinks/lake-sink.js';
 import { TOOL } from '../version.js';
 import { ByteMeter } from './byte-meter.js';
@@ -54,8 +55,11 @@ export async function landReport(
 ): Promise<LandedReport> {
   const ref: ReportRef = { org, type: report.ReportType, cadence: report.Cadence, date: report.Date };
   const { client, sink, catalog, now } = deps;
-  const schema = await client.getSchema(ref.type, ref.cadence, ref.date);
-  const columns = await catalog.columnsFor(ref.type, ref.cadence, schema.fields);
+  const schemaAnswer = client.getSchema(ref.type, ref.cadence, ref.date);
+  const [schema, columns] = await Promise.all([
+    schemaAnswer,
+    columnsInCallOrder(catalog, ref.type, ref.cadence, schemaAnswer.then((answer) => answer.fields)),
+  ]);
   // While a report is replaced it is not landed: a manifest never vouches for files it does not describe.
   if (replacing) await sink.delete(manifestKey(ref));
 

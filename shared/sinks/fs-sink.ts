@@ -4,6 +4,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/prom
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ConfigError } from '../errors.js';
 import type { LakeObject, LakeSink } from './lake-sink.js';
 
 /** `.{name}.{pid}.{random}.partial`: hidden from Athena, DuckDB globs and listings. */
@@ -30,6 +31,7 @@ export class FsSink implements LakeSink {
   }
 
   async write(key: string, body: Readable | string): Promise<void> {
+    guardEarlyError(body);
     const target = this.pathOf(key);
     const folder = dirname(target);
     await mkdir(folder, { recursive: true });
@@ -76,15 +78,14 @@ export class FsSink implements LakeSink {
     await rm(this.pathOf(key), { force: true });
   }
 
-  /** Deletes temporaries whose writing process is gone (killed mid-write). */
-  async removeStale(): Promise<number> {
-    let names: string[];
+  /** Creates the lake's folder if needed, and deletes temporaries whose writing process is gone (killed mid-write). */
+  async prepare(): Promise<number> {
     try {
-      names = await readdir(this.root, { recursive: true });
+      await mkdir(this.root, { recursive: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-      throw error;
+      throw new ConfigError(`cannot create the lake folder ${this.root}: ${(error as Error).message}`, { cause: error });
     }
+    const names = await readdir(this.root, { recursive: true });
     let removed = 0;
     for (const name of names) {
       const match = TEMPORARY.exec(name.slice(name.lastIndexOf(sep) + 1));
@@ -102,6 +103,15 @@ export class FsSink implements LakeSink {
     }
     return path;
   }
+}
+
+/**
+ * A body's error reaches the caller through the pipeline below; this keeps one
+ * raised before the pipeline is attached (while the folder is made) from being
+ * reported as unhandled.
+ */
+function guardEarlyError(body: Readable | string): void {
+  if (typeof body !== 'string') body.on('error', () => undefined);
 }
 
 function toKey(path: string): string {

@@ -27,6 +27,10 @@ export interface LakeSink {
   /** Every visible object under a prefix (a folder-like prefix ending in `/`). */
   list(prefix: string): AsyncIterable<LakeObject>;
   delete(key: string): Promise<void>;
-  /** Removes what an interrupted run left behind; returns how many were removed. */
-  removeStale(): Promise<number>;
+  /**
+   * Readies the lake for a run: fails early, with what to fix, when it cannot
+   * be reached, and removes what an interrupted run left behind.
+   * @returns how many leftovers were removed
+   */
+  prepare(): Promise<number>;
 }

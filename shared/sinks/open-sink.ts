@@ -13,7 +13,7 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * S3-compatible endpoint (`AWS_ENDPOINT_URL_S3`) the client uses path-style
  * addressing and sends checksums only where required, which such servers expect.
  */
-export function openSink(destination: string, env: Pick<EngineEnv, 's3Endpoint' | 'awsRegion'>): LakeSink {
+export function openSink(destination: string, env: Pick<EngineEnv, 's3Endpoint' | 'awsRegion' | 'awsCredentials'>): LakeSink {
   if (!destination.trim()) throw new ConfigError('--dest is empty: give a folder or s3://bucket/prefix.');
   if (!destination.startsWith('s3://')) return new FsSink(destination);
   const [bucket = '', ...rest] = destination.slice('s3://'.length).split('/');
@@ -25,6 +25,7 @@ export function openSink(destination: string, env: Pick<EngineEnv, 's3Endpoint' 
       ? { endpoint: env.s3Endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' as const }
       : {}),
     ...(env.awsRegion ? { region: env.awsRegion } : env.s3Endpoint ? { region: 'us-east-1' } : {}),
+    ...(env.awsCredentials ? { credentials: env.awsCredentials } : {}),
   });
   return new S3Sink({ client, bucket, prefix: rest.join('/') });
 }

@@ -1,12 +1,14 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
+import { ConfigError } from '../errors.js';
 import type { LakeObject, LakeSink, WriteOptions } from './lake-sink.js';
 
 export interface S3SinkOptions {
@@ -41,6 +43,8 @@ export class S3Sink implements LakeSink {
   }
 
   async write(key: string, body: Readable | string, options: WriteOptions = {}): Promise<void> {
+    // The upload reads the body later; its error reaches us through done(), never as an unhandled event.
+    if (typeof body !== 'string') body.on('error', () => undefined);
     const upload = new Upload({
       client: this.options.client,
       params: { Bucket: this.options.bucket, Key: this.keyOf(key), Body: body, ContentType: options.contentType },
@@ -79,10 +83,22 @@ export class S3Sink implements LakeSink {
   }
 
   /**
-   * Nothing to do: an interrupted multipart upload is never visible, and the
-   * bucket's `AbortIncompleteMultipartUpload` lifecycle rule reclaims its parts.
+   * Checks the bucket can be listed. Nothing is left to clean: an interrupted
+   * multipart upload is never visible, and the bucket's
+   * `AbortIncompleteMultipartUpload` lifecycle rule reclaims its parts.
    */
-  async removeStale(): Promise<number> {
+  async prepare(): Promise<number> {
+    try {
+      await this.options.client.send(
+        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.keyOf(''), Delimiter: '/', MaxKeys: 1 }),
+      );
+    } catch (error) {
+      throw new ConfigError(
+        `cannot reach the lake at ${this.location}: ${(error as Error).message}. ` +
+          'Check the AWS credentials (profile, AWS_ACCESS_KEY_ID, SSO), the region, and that the bucket exists.',
+        { cause: error },
+      );
+    }
     return 0;
   }
 

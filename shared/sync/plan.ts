@@ -94,26 +94,39 @@ async function* planTypeCadence(
 ): AsyncGenerator<WorkItem> {
   const org = client.org;
   const holdings = await readHoldings(sink, org, type, cadence);
-  let toLand = 0;
-  let toLandBytes = 0;
+  const listed = await listSelected(client, type, cadence, selection);
+  const work: WorkItem[] = [];
   let alreadyLanded = 0;
-  const pageSize = selection.latest ? 1 : 100;
-  listing: for await (const page of client.listReports(type, cadence, { pageSize })) {
-    for (const listed of page) {
-      if (selection.since && listed.Date < selection.since) break listing;
-      const decision = decide(listed, holdings.get(listed.Date));
-      if (decision === 'skip') {
-        alreadyLanded += 1;
-      } else {
-        toLand += 1;
-        toLandBytes += listed.SizeBytes;
-        yield { org, report: listed, replace: decision === 'replace' };
-      }
-      if (selection.latest) break listing;
-    }
+  for (const report of listed) {
+    const decision = decide(report, holdings.get(report.Date));
+    if (decision === 'skip') alreadyLanded += 1;
+    else work.push({ org, report, replace: decision === 'replace' });
   }
   report.onSkipped(alreadyLanded);
-  report.onEvent({ kind: 'planned', org, type, cadence, toLand, toLandBytes, alreadyLanded });
+  report.onEvent({
+    kind: 'planned',
+    org,
+    type,
+    cadence,
+    toLand: work.length,
+    toLandBytes: work.reduce((sum, item) => sum + item.report.SizeBytes, 0),
+    alreadyLanded,
+  });
+  // Oldest first: those are the next Docker deletes, and columns then evolve in date order.
+  yield* work.reverse();
+}
+
+/** The listing, newest first, cut to `--since` or `--latest` without asking for pages it does not need. */
+async function listSelected(client: EnterpriseClient, type: string, cadence: string, selection: SyncSelection): Promise<Report[]> {
+  const selected: Report[] = [];
+  for await (const page of client.listReports(type, cadence, { pageSize: selection.latest ? 1 : 100 })) {
+    for (const listed of page) {
+      if (selection.since && listed.Date < selection.since) return selected;
+      selected.push(listed);
+      if (selection.latest) return selected;
+    }
+  }
+  return selected;
 }
 
 function unmatched(selection: SyncSelection, offered: readonly ReportTypeInfo[]): string[] {

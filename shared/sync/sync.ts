@@ -48,7 +48,7 @@ export async function syncLake(options: SyncOptions, deps: SyncDeps): Promise<Sy
     emit({ kind: 'failed', failure });
   };
 
-  const removed = await deps.sink.removeStale();
+  const removed = await deps.sink.prepare();
   if (removed > 0) emit({ kind: 'notice', message: `removed ${removed} unfinished file(s) an interrupted run left behind.` });
 
   const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);

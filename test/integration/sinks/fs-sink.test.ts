@@ -173,7 +173,7 @@ describe('Class: FsSink', () => {
     });
   });
 
-  describe('Method: removeStale', () => {
+  describe('Method: prepare', () => {
     it('removes a temporary of a process that is gone and keeps one of a live process', async () => {
       // Prepare
       const folder = join(root, 'enterprise', 'date=2026-06-16');
@@ -185,7 +185,7 @@ describe('Class: FsSink', () => {
       await writeFile(join(folder, 'kept.csv'), 'a,b\n');
 
       // Act
-      const removed = await sink.removeStale();
+      const removed = await sink.prepare();
 
       // Assess
       expect(removed).toBe(1);
@@ -198,7 +198,7 @@ describe('Class: FsSink', () => {
       await writeFile(join(root, own), 'x');
 
       // Act
-      const removed = await sink.removeStale();
+      const removed = await sink.prepare();
 
       // Assess
       expect(removed).toBe(0);
@@ -210,7 +210,7 @@ describe('Class: FsSink', () => {
       const absent = new FsSink(join(root, 'not-yet'));
 
       // Act
-      const removed = await absent.removeStale();
+      const removed = await absent.prepare();
 
       // Assess
       expect(removed).toBe(0);

@@ -228,13 +228,13 @@ describe('Class: S3Sink', () => {
     });
   });
 
-  describe('Method: removeStale', () => {
+  describe('Method: prepare', () => {
     it('has nothing to remove', async () => {
       // Prepare
       const sink = new S3Sink({ client, bucket });
 
       // Act
-      const removed = await sink.removeStale();
+      const removed = await sink.prepare();
 
       // Assess
       expect(removed).toBe(0);

@@ -1,0 +1,66 @@
+import { Command, Option } from 'commander';
+import { DEFAULT_API_URL, DEFAULT_HUB_URL } from '../../shared/config.js';
+import { DEFAULT_CONCURRENCY } from '../../shared/sync/sync.js';
+import { integer, reportDate, segment } from '../option-parsers.js';
+import { runSync, type CliIo } from '../run-sync.js';
+
+interface SyncFlags {
+  org: string[];
+  dest: string;
+  type?: string[];
+  cadence?: string[];
+  since?: string;
+  latest?: boolean;
+  concurrency: number;
+  json?: boolean;
+}
+
+export function syncCommand(io: CliIo, exit: (code: number) => void): Command {
+  return new Command('sync')
+    .description('Land every Docker usage report the lake does not hold yet, verified, never partial.')
+    .requiredOption('--org <org>', 'Docker organization; repeat for several', segment('org'))
+    .requiredOption('--dest <dest>', 'the lake: a folder, or s3://bucket/prefix')
+    .option('--type <type>', 'only this report type; repeatable (default: every type Docker lists)', segment('type'))
+    .option('--cadence <cadence>', 'only this cadence; repeatable (default: every cadence Docker lists)', segment('cadence'))
+    .option('--since <YYYY-MM-DD>', 'only reports dated on or after this day', reportDate)
+    .addOption(new Option('--latest', 'only the newest report of each type and cadence'))
+    .option('--concurrency <n>', 'reports landed at once', integer(1, 32), DEFAULT_CONCURRENCY)
+    .option('--json', 'print a JSON summary (landed, skipped, failed with reasons) on stdout')
+    .addHelpText(
+      'after',
+      `
+Environment:
+  DOCKER_OAT            Organization Access Token (scope "Report read") used for every org
+  DOCKER_OAT_<ORG>      per-org OAT; ORG upper-cased, '-' -> '_' (e.g. DOCKER_OAT_MY_ORG)
+  DOCKER_API_URL        default ${DEFAULT_API_URL}
+  DOCKER_HUB_URL        default ${DEFAULT_HUB_URL}
+  AWS_ENDPOINT_URL_S3   an S3-compatible server for s3:// destinations (path-style)
+  AWS credentials and region come from the usual AWS sources (profile, env, SSO).
+
+Exit status:
+  0  everything listed is landed (now or before); also when there is nothing to land
+  1  some reports failed; every other report was landed
+  2  usage or configuration error (for example no OAT), before any request
+  3  Docker rejected the credentials or the permission (401/403 after a fresh exchange)
+
+Examples:
+  DOCKER_OAT=... docker-reports sync --org my-org --dest ./lake
+  docker-reports sync --org my-org --dest s3://my-bucket/docker --since 2026-06-01 --json`,
+    )
+    .action(async (flags: SyncFlags) => {
+      const outcome = await runSync(
+        {
+          orgs: flags.org,
+          dest: flags.dest,
+          types: flags.type,
+          cadences: flags.cadence,
+          since: flags.since,
+          latest: flags.latest,
+          concurrency: flags.concurrency,
+          json: flags.json,
+        },
+        io,
+      );
+      exit(outcome.exitCode);
+    });
+}

@@ -1,0 +1,42 @@
+import { InvalidArgumentError } from 'commander';
+import { isReportDate, segmentSchema } from '../shared/names.js';
+
+/** Commander argument parsers: bad input is a usage error (exit 2) before any request. */
+export function segment(what: string) {
+  return (value: string, previous: string[] = []): string[] => {
+    const parsed = segmentSchema.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(`${what} "${value}" ${parsed.error.issues[0]?.message ?? 'is invalid'}.`);
+    return previous.includes(value) ? previous : [...previous, value];
+  };
+}
+
+/** `a,b` or repeated options, each a segment. */
+export function segmentList(what: string) {
+  const one = segment(what);
+  return (value: string, previous: string[] = []): string[] =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .reduce<string[]>((list, part) => one(part, list), previous);
+}
+
+export function reportDate(value: string): string {
+  if (!isReportDate(value)) throw new InvalidArgumentError(`"${value}" is not a real date written YYYY-MM-DD.`);
+  return value;
+}
+
+export function integer(min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}, got "${value}".`);
+    }
+    return Number(value);
+  };
+}
+
+export function positiveNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}".`);
+  return parsed;
+}
