@@ -13,6 +13,9 @@ export class JsonRowEncoder {
   invalidValues = 0;
   private readonly keys: string[];
   private readonly types: LakeType[];
+  private readonly lastRaw: (string | undefined)[] = [];
+  /** Per column: the last raw value and its encoding (undefined when it did not fit the type). */
+  private readonly lastEncoded: (string | undefined)[] = [];
 
   /** `header` is the CSV's header row; `fields` says where each named field lands. */
   constructor(header: readonly string[], fields: readonly FieldColumn[]) {
@@ -31,18 +34,25 @@ export class JsonRowEncoder {
   encode(row: readonly string[]): string {
     let line = '';
     for (let i = 0; i < this.keys.length; i += 1) {
-      line += this.keys[i]! + this.value(this.types[i]!, row[i]);
+      line += this.keys[i]! + this.value(this.types[i]!, row[i], i);
     }
     return `${line || '{'}}\n`;
   }
 
-  private value(type: LakeType, raw: string | undefined): string {
+  private value(type: LakeType, raw: string | undefined, column: number): string {
     // CSV cannot tell an empty field from a missing one: both are null, whatever the type.
     if (raw === undefined || raw === '') return 'null';
     if (type === 'string') return JSON.stringify(raw);
-    const text = raw.trim();
-    if (text === '') return 'null';
-    const encoded = encodeTyped(type, text);
+    // Typed columns repeat themselves (a report's day, small counts): reuse the last answer.
+    let encoded: string | undefined;
+    if (raw === this.lastRaw[column]) {
+      encoded = this.lastEncoded[column];
+    } else {
+      const text = raw.trim();
+      encoded = text === '' ? 'null' : encodeTyped(type, text);
+      this.lastRaw[column] = raw;
+      this.lastEncoded[column] = encoded;
+    }
     if (encoded === undefined) {
       this.invalidValues += 1;
       return 'null';
@@ -102,7 +112,12 @@ function timestampOf(text: string): string | undefined {
   const match = TIMESTAMP.exec(text);
   if (!match || !isReportDate(match[1]!)) return undefined;
   const [, day, hh = '00', mm = '00', ss = '00', fraction = '', zone = 'Z'] = match;
-  const offset = zone.toUpperCase() === 'Z' ? 'Z' : zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+  if (zone.toUpperCase() === 'Z') {
+    // UTC already: check the clock fields and reformat, no Date needed (the common case, and hot).
+    if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) return undefined;
+    return `"${day} ${hh}:${mm}:${ss}.${fraction.slice(1, 4).padEnd(3, '0')}"`;
+  }
+  const offset = zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
   const instant = new Date(`${day}T${hh}:${mm}:${ss}${fraction.slice(0, 4)}${offset}`);
   if (Number.isNaN(instant.getTime())) return undefined;
   return `"${instant.toISOString().replace('T', ' ').replace('Z', '')}"`;
