@@ -43,7 +43,7 @@ export async function runSync(
   const engineEnv = readEngineEnv(io.env);
   const credentials = new EnvCredentials(io.env);
   credentials.requireAll(request.orgs);
-  const sink = openSink(request.dest, engineEnv);
+  const sink = await openSink(request.dest, engineEnv);
   const now = io.now ?? (() => new Date());
   const reporter = createReporter({ stream: io.stderr, detail });
   const http = new HttpClient({ ...defaultHttpDeps, ...io.http }, {}, (label, attempt) =>

@@ -4,7 +4,6 @@ import { DAY_ONE_QUERIES } from '../../shared/lake/day-one-queries.js';
 import { createSimulator } from '../../simulator/index.js';
 import { EXIT } from '../exit-codes.js';
 import { formatTable } from '../format.js';
-import { LocalLake } from '../local-lake-query.js';
 import { integer } from '../option-parsers.js';
 import { runSync, type CliIo } from '../run-sync.js';
 
@@ -49,6 +48,8 @@ export function demoCommand(io: CliIo, exit: (code: number) => void): Command {
           exit(exitCode);
           return;
         }
+        // DuckDB is loaded only by the commands that query.
+        const { LocalLake } = await import('../local-lake-query.js');
         const lake = await LocalLake.open(flags.lake);
         try {
           out();

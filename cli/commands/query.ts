@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import { formatTable } from '../format.js';
-import { LocalLake } from '../local-lake-query.js';
 import type { CliIo } from '../run-sync.js';
 import { EXIT } from '../exit-codes.js';
 import { ConfigError } from '../../shared/errors.js';
@@ -19,6 +18,8 @@ Run "docker-reports query 'SHOW TABLES' --lake <dir>" to list them, and
 "docker-reports query 'DESCRIBE usage_pulls_daily' --lake <dir>" for a view's columns.`,
     )
     .action(async (sql: string, flags: { lake: string; format: 'table' | 'json' | 'csv' }) => {
+      // DuckDB is loaded only by the commands that query.
+      const { LocalLake } = await import('../local-lake-query.js');
       const lake = await LocalLake.open(flags.lake);
       try {
         if (lake.views.length === 0) {
