@@ -3,7 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import { DUCKDB_TYPES } from '../shared/lake/lake-types.js';
-import { QUERY_ROOT, TABLE_FILE } from '../shared/lake/layout.js';
+import { QUERY_ROOT, TABLE_FILE, tableName } from '../shared/lake/layout.js';
 import { tableDefinitionSchema, type TableDefinition } from '../shared/lake/table-catalog.js';
 import { readFile } from 'node:fs/promises';
 
@@ -37,7 +37,7 @@ export class LocalLake {
     const connection = await instance.connect();
     const views: LakeView[] = [];
     for (const table of await findTables(root)) {
-      const name = viewName(table.type, table.cadence);
+      const name = tableName(table.type, table.cadence);
       await connection.run(viewSql(name, root, table));
       views.push({ name, columns: table.columns.length + 2 });
     }
@@ -53,10 +53,6 @@ export class LocalLake {
     this.connection.closeSync();
     this.instance.closeSync();
   }
-}
-
-export function viewName(type: string, cadence: string): string {
-  return `${type}_${cadence}`.replace(/-/g, '_');
 }
 
 async function findTables(root: string): Promise<TableDefinition[]> {

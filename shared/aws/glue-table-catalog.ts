@@ -7,11 +7,11 @@ import {
 } from '@aws-sdk/client-glue';
 import type { SchemaField } from '../docker/payloads.js';
 import { DockerReportsError } from '../errors.js';
+import { tableName } from '../lake/layout.js';
 import type { TableCatalog } from '../lake/table-catalog.js';
 import { planColumns, type ColumnPlan } from '../lake/table-columns.js';
 import {
   glueColumns,
-  glueTableName,
   newTableInput,
   tableColumnsOf,
   updatedTableInput,
@@ -52,22 +52,17 @@ export interface GlueTableCatalogOptions extends TableLocation {
  */
 export class GlueTableCatalog implements TableCatalog {
   private readonly client: GlueClient;
-  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: GlueTableCatalogOptions) {
     this.client = options.client ?? new GlueClient({});
   }
 
-  columnsFor(type: string, cadence: string, fields: readonly SchemaField[]): Promise<ColumnPlan> {
-    const name = glueTableName(type, cadence);
-    // Within one process, one table is changed by one landing at a time.
-    const previous = this.queues.get(name) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.keepInStep(type, cadence, name, fields));
-    this.queues.set(name, next);
-    return next;
-  }
-
-  private async keepInStep(type: string, cadence: string, name: string, fields: readonly SchemaField[]): Promise<ColumnPlan> {
+  /**
+   * Landings reach this through `columnsInCallOrder`, one at a time per table
+   * within a process; other processes (other Lambdas) are met by the VersionId check.
+   */
+  async columnsFor(type: string, cadence: string, fields: readonly SchemaField[]): Promise<ColumnPlan> {
+    const name = tableName(type, cadence);
     const attempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt += 1) {
       try {

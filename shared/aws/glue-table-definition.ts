@@ -1,6 +1,6 @@
 import type { Column, Table, TableInput } from '@aws-sdk/client-glue';
 import type { SchemaField } from '../docker/payloads.js';
-import { queryTableFolder } from '../lake/layout.js';
+import { queryTableFolder, tableName } from '../lake/layout.js';
 import type { ColumnPlan, TableColumn } from '../lake/table-columns.js';
 import { GLUE_TYPES, lakeTypeOfGlue } from './glue-types.js';
 
@@ -22,11 +22,6 @@ export interface TableLocation {
   readonly orgs: readonly string[];
   /** First date partition projection offers, `YYYY-MM-DD`. */
   readonly firstReportDate: string;
-}
-
-/** One table per report type and cadence; the local DuckDB views use the same names. */
-export function glueTableName(type: string, cadence: string): string {
-  return `${type}_${cadence}`.replace(/-/g, '_');
 }
 
 /** Where a table's query copies are: `s3://bucket/prefix/query/enterprise/{type}/{cadence}/`. */
@@ -53,7 +48,7 @@ export function projectionParameters(location: string, orgs: readonly string[], 
 export function newTableInput(type: string, cadence: string, columns: readonly Column[], where: TableLocation): TableInput {
   const location = tableLocation(where.lakeUri, type, cadence);
   return {
-    Name: glueTableName(type, cadence),
+    Name: tableName(type, cadence),
     Description: `Docker ${type} reports (${cadence}), one JSON object per CSV row; columns follow Docker's schema endpoint.`,
     TableType: 'EXTERNAL_TABLE',
     Parameters: {

@@ -32,7 +32,7 @@ export const SERVICE_NAME = 'docker-reports-lake';
 export function logSyncEvent(log: LogSink, event: SyncEvent): void {
   switch (event.kind) {
     case 'planned':
-      log.info('planned', { org: event.org, type: event.type, cadence: event.cadence, toLand: event.toLand, toLandBytes: event.toLandBytes, alreadyLanded: event.alreadyLanded });
+      log.info('planned', { ...event });
       return;
     case 'landed':
       logLanded(log, event.landed);

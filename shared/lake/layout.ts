@@ -49,6 +49,14 @@ export function queryCopyKey(ref: ReportRef, fetchedAt: Date): string {
   return `${queryTableFolder(ref.type, ref.cadence)}org=${ref.org}/date=${ref.date}/part-${stamp}.json.gz`;
 }
 
+/**
+ * The table (Glue) and view (DuckDB) of a type and cadence: `{type}_{cadence}`,
+ * '-' turned into '_' so SQL needs no quoting.
+ */
+export function tableName(type: string, cadence: string): string {
+  return `${type}_${cadence}`.replace(/-/g, '_');
+}
+
 const REPORT_FILE_KEY = /^date=(\d{4}-\d{2}-\d{2})\/([^/]+)$/;
 
 /** Splits a key below {@link orgFolder} into its report date and file name. */

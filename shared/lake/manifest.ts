@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { reportColumnsSchema } from '../docker/payloads.js';
 import { LAKE_TYPES } from './lake-types.js';
 

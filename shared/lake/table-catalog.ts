@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SchemaField } from '../docker/payloads.js';
 import type { LakeSink } from '../sinks/lake-sink.js';
 import { LAKE_TYPES } from './lake-types.js';

@@ -1,0 +1,81 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import pLimit from 'p-limit';
+import { readFunctionConfig } from '../../shared/aws/function-config.js';
+import { parseLandMessage } from '../../shared/aws/land-queue.js';
+import { createLakeRuntime, type AwsClients } from '../../shared/aws/lake-runtime.js';
+import { createObservability, type Observability } from '../../shared/aws/observability.js';
+import { addFailed, addLanded, emptyTotals, recordTotals } from '../../shared/aws/sync-telemetry.js';
+import type { Environment } from '../../shared/config.js';
+import { isAuthError, messageOf } from '../../shared/errors.js';
+import type { HttpDeps } from '../../shared/http/http-client.js';
+import { landQueuedReport } from './land-queued-report.js';
+
+export interface LandReportHandlerDeps extends Observability {
+  readonly env: Environment;
+  readonly clients?: AwsClients;
+  readonly http?: Partial<HttpDeps>;
+  readonly now?: () => Date;
+}
+
+/**
+ * The fan-out worker: one SQS message per report. Each record is landed on
+ * its own; the ones that fail are reported back (partial batch response) so
+ * only they return to the queue, and the landed ones are never landed twice.
+ */
+export function createLandReportHandler(deps: LandReportHandlerDeps) {
+  let built: { config: ReturnType<typeof readFunctionConfig>; runtime: ReturnType<typeof createLakeRuntime> } | undefined;
+
+  async function landReports(event: SQSEvent, _context: Context): Promise<SQSBatchResponse> {
+    if (!built) {
+      const config = readFunctionConfig(deps.env);
+      built = { config, runtime: createLakeRuntime({ config, log: deps.logger, clients: deps.clients, http: deps.http, now: deps.now }) };
+    }
+    const { config, runtime } = built;
+    const totals = emptyTotals([]);
+    const limit = pLimit(config.concurrency);
+    const failures: string[] = [];
+    await Promise.all(
+      event.Records.map((record) =>
+        limit(async () => {
+          try {
+            const outcome = await landQueuedReport(parseLandMessage(record.body), config.orgs, runtime, deps.logger);
+            if (outcome.kind === 'landed') addLanded(totals, [outcome.landed]);
+          } catch (error) {
+            failures.push(record.messageId);
+            const org = orgOf(record);
+            if (org) addFailed(totals, [{ org }]);
+            deps.logger.error('failed; the message returns to the queue', {
+              messageId: record.messageId,
+              receiveCount: record.attributes.ApproximateReceiveCount,
+              org,
+              reason: messageOf(error),
+              auth: isAuthError(error),
+            });
+          }
+        }),
+      ),
+    );
+    recordTotals(deps.metrics, totals);
+    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+  }
+
+  return middy(landReports)
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    // No cold-start metric: each custom metric costs $0.30 a month, and Lambda logs the init duration anyway.
+    .use(logMetrics(deps.metrics));
+}
+
+/** The org of a message, for the failure metric, even when the rest of it is unreadable. */
+function orgOf(record: SQSRecord): string | undefined {
+  try {
+    const org = (JSON.parse(record.body) as { org?: unknown }).org;
+    return typeof org === 'string' && /^[a-z0-9][a-z0-9_-]*$/.test(org) ? org : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const handler = createLandReportHandler({ ...createObservability(), env: process.env });

@@ -1,0 +1,99 @@
+import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { REPORT_EVENT_SOURCE, REPORT_LANDED_DETAIL_TYPE } from '../shared/aws/report-events.js';
+import { PLACEHOLDER_ORG, type StackConfig } from './config/stack-config.js';
+import { OrgSecrets } from './constructs/org-secrets.js';
+import { QueryLayer } from './constructs/query-layer.js';
+import { ReportLake } from './constructs/report-lake.js';
+import { ReportSync } from './constructs/report-sync.js';
+import { SyncAlarms } from './constructs/sync-alarms.js';
+
+export interface DockerReportsStackProps extends StackProps {
+  readonly config: StackConfig;
+}
+
+/**
+ * One deployment of the Docker reports lake: the lake, the org secrets, the
+ * query layer, the sync and its alarms, each a construct named after what it
+ * is. The on-demand HTTP API (its own issue) will be one more construct here,
+ * built from the same lake, secrets and query layer.
+ */
+export class DockerReportsStack extends Stack {
+  readonly lake: ReportLake;
+  readonly secrets: OrgSecrets;
+  readonly query: QueryLayer;
+  readonly sync: ReportSync;
+  readonly alarms: SyncAlarms;
+
+  constructor(scope: Construct, id: string, props: DockerReportsStackProps) {
+    super(scope, id, {
+      description: 'Docker Enterprise usage reports landed in an S3 data lake, queryable with Athena (docker-reports-lake)',
+      ...props,
+    });
+    const { config } = props;
+    if (config.orgs.includes(PLACEHOLDER_ORG)) {
+      Annotations.of(this).addWarningV2(
+        'docker-reports:placeholder-org',
+        `orgs still holds the placeholder ${PLACEHOLDER_ORG} from cdk.json: deploy with -c orgs=<your Docker org>[,<another>].`,
+      );
+    }
+    const removalPolicy = config.lake.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    this.lake = new ReportLake(this, 'Lake', {
+      prefix: config.lake.prefix,
+      encryption: config.lake.encryption,
+      existingBucketName: config.lake.existingBucketName,
+      existingBucketKeyArn: config.lake.existingBucketKeyArn,
+      removalPolicy,
+      accessLogs: config.lake.accessLogs,
+      retention: config.lake.retention,
+    });
+    this.secrets = new OrgSecrets(this, 'OrgSecrets', {
+      orgs: config.orgs,
+      namePrefix: config.secrets.namePrefix,
+      existing: config.secrets.existing,
+      removalPolicy,
+    });
+    this.query = new QueryLayer(this, 'Query', {
+      lake: this.lake,
+      databaseName: config.query.databaseName,
+      workGroupName: config.query.workGroupName,
+      bytesScannedCutoffPerQuery: config.query.bytesScannedCutoffMiB * 1024 * 1024,
+    });
+    this.sync = new ReportSync(this, 'Sync', {
+      orgs: config.orgs,
+      lake: this.lake,
+      secrets: this.secrets,
+      query: this.query,
+      schedules: config.schedules,
+      firstReportDate: config.query.firstReportDate,
+      ...config.sync,
+    });
+    this.alarms = new SyncAlarms(this, 'Alarms', {
+      orgs: config.orgs,
+      sync: this.sync,
+      email: config.alarms.email,
+      noLandingHours: config.alarms.noLandingHours,
+    });
+    // The API (a later issue) goes here: new ReportsApi(this, 'Api', { lake: this.lake, secrets: this.secrets, ... }).
+
+    this.outputs(config);
+  }
+
+  private outputs(config: StackConfig): void {
+    new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName, description: 'The bucket the reports land in' });
+    new CfnOutput(this, 'LakeUri', { value: this.lake.uri, description: 'The lake root (audit CSVs under enterprise/, query copies under query/)' });
+    new CfnOutput(this, 'SyncFunctionName', {
+      value: this.sync.syncFunction.function.functionName,
+      description: 'Invoke to sync now: aws lambda invoke --function-name <this> --payload "{}" --cli-binary-format raw-in-base64-out out.json',
+    });
+    new CfnOutput(this, 'AthenaWorkGroup', { value: this.query.workGroupName, description: 'Run queries in this workgroup' });
+    new CfnOutput(this, 'GlueDatabase', { value: this.query.databaseName, description: 'One table per report type and cadence' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'Subscribe to receive the alarms' });
+    new CfnOutput(this, 'LandingEventPattern', {
+      value: JSON.stringify({ source: [REPORT_EVENT_SOURCE], 'detail-type': [REPORT_LANDED_DETAIL_TYPE] }),
+      description: 'EventBridge pattern of the event sent after each landing (default bus)',
+    });
+    new CfnOutput(this, 'Orgs', { value: config.orgs.join(','), description: 'The Docker organizations synced' });
+  }
+}

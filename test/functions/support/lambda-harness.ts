@@ -1,0 +1,205 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient, SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { vi, type MockInstance } from 'vitest';
+import { createLandReportHandler } from '../../../functions/land-report/handler.js';
+import { createSyncHandler } from '../../../functions/sync/handler.js';
+import { FUNCTION_ENV } from '../../../shared/aws/function-config.js';
+import type { ReportLandedDetail } from '../../../shared/aws/report-events.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../shared/aws/sync-telemetry.js';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/index.js';
+import { fakeCatalog, type FakeCatalog } from './fake-glue.js';
+import { fakeBucket, type FakeBucket } from './fake-s3.js';
+
+/** The fixed instant the handler tests run at: the simulator's reports end the day before. */
+export const TEST_NOW = new Date('2026-06-17T10:00:00Z');
+export const BUCKET = 'docker-reports-lake-test';
+export const PREFIX = 'lake';
+export const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/land-report';
+
+export const secretArnOf = (org: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:docker-reports/${org}-AbCdEf`;
+
+export interface HarnessOptions {
+  readonly sim?: SimulatorOptions;
+  /** Overrides of the function environment the stack would set. */
+  readonly env?: Record<string, string>;
+  /** What each org's secret holds; undefined: the secret has no value yet. @default the simulator's OAT */
+  readonly secretValue?: (org: string, sim: Simulator) => string | undefined;
+}
+
+/** One structured log line or EMF document the handlers printed. */
+export type Printed = Record<string, unknown>;
+
+/**
+ * The two Lambdas as the stack deploys them, run in-process: the simulator
+ * stands in for Docker, aws-sdk-client-mock for S3 (an in-memory bucket),
+ * Glue (an in-memory catalog), Secrets Manager, EventBridge and SQS.
+ * Powertools prints to the console (POWERTOOLS_DEV), which is captured.
+ */
+export class LambdaHarness {
+  readonly events: PutEventsRequestEntry[] = [];
+  readonly queued: SendMessageBatchRequestEntry[] = [];
+  readonly printed: Printed[] = [];
+  readonly rawOutput: string[] = [];
+  readonly env: Record<string, string>;
+  readonly secretsMock: AwsClientStub<SecretsManagerClient>;
+  private readonly spies: MockInstance[] = [];
+
+  private constructor(
+    readonly sim: Simulator,
+    readonly bucket: FakeBucket,
+    readonly catalog: FakeCatalog,
+    options: HarnessOptions,
+  ) {
+    this.env = {
+      [FUNCTION_ENV.orgs]: sim.orgs.join(','),
+      [FUNCTION_ENV.orgSecrets]: JSON.stringify(Object.fromEntries(sim.orgs.map((org) => [org, secretArnOf(org)]))),
+      [FUNCTION_ENV.bucket]: BUCKET,
+      [FUNCTION_ENV.prefix]: PREFIX,
+      [FUNCTION_ENV.glueDatabase]: 'docker_reports',
+      [FUNCTION_ENV.firstReportDate]: '2026-01-01',
+      [FUNCTION_ENV.eventBusName]: 'default',
+      [FUNCTION_ENV.landQueueUrl]: QUEUE_URL,
+      [FUNCTION_ENV.fanOutAboveReports]: '10',
+      [FUNCTION_ENV.fanOutAboveBytes]: String(512 * 1024 * 1024),
+      [FUNCTION_ENV.concurrency]: '4',
+      DOCKER_API_URL: sim.apiUrl,
+      DOCKER_HUB_URL: sim.hubUrl,
+      AWS_REGION: 'us-east-1',
+      ...options.env,
+    };
+    const secretValue = options.secretValue ?? ((org: string) => sim.oatFor(org));
+    this.secretsMock = mockClient(SecretsManagerClient);
+    this.secretsMock.on(GetSecretValueCommand).callsFake((input: { SecretId: string }) => {
+      const org = sim.orgs.find((candidate) => secretArnOf(candidate) === input.SecretId);
+      const value = org === undefined ? undefined : secretValue(org, sim);
+      if (value === undefined) {
+        throw new ResourceNotFoundException({
+          message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
+          $metadata: {},
+        });
+      }
+      return { ARN: input.SecretId, SecretString: value };
+    });
+    mockClient(EventBridgeClient)
+      .on(PutEventsCommand)
+      .callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+        this.events.push(...input.Entries);
+        return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `event-${this.events.length}-${i}` })) };
+      });
+    mockClient(SQSClient)
+      .on(SendMessageBatchCommand)
+      .callsFake((input: { Entries: SendMessageBatchRequestEntry[] }) => {
+        this.queued.push(...input.Entries);
+        return { Successful: input.Entries.map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })), Failed: [] };
+      });
+    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      this.spies.push(
+        vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+          const text = args.map(String).join(' ');
+          this.rawOutput.push(text);
+          try {
+            this.printed.push(JSON.parse(text) as Printed);
+          } catch {
+            // Not a JSON line: kept in rawOutput only.
+          }
+        }),
+      );
+    }
+  }
+
+  static async start(options: HarnessOptions = {}): Promise<LambdaHarness> {
+    // Powertools writes to the global console in dev mode, where the spies above catch it.
+    process.env.POWERTOOLS_DEV = 'true';
+    // Dev mode turns metrics off unless told otherwise; these tests read them.
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+    const sim = await createSimulator({ now: () => TEST_NOW, ...options.sim });
+    return new LambdaHarness(sim, fakeBucket(), fakeCatalog(), options);
+  }
+
+  /** A fresh sync function (a cold start), wired like the deployed one. */
+  syncHandler() {
+    return createSyncHandler({ ...this.observability(), env: this.env, ...this.deps() });
+  }
+
+  landReportHandler() {
+    return createLandReportHandler({ ...this.observability(), env: this.env, ...this.deps() });
+  }
+
+  /** The queued messages as the SQS event source would deliver them, `size` at a time. */
+  sqsEvents(size = 10): SQSEvent[] {
+    const events: SQSEvent[] = [];
+    for (let start = 0; start < this.queued.length; start += size) {
+      events.push({
+        Records: this.queued.slice(start, start + size).map((entry, index) => ({
+          messageId: `msg-${start + index}`,
+          receiptHandle: `handle-${start + index}`,
+          body: entry.MessageBody!,
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: String(TEST_NOW.getTime()),
+            SenderId: 'AROAEXAMPLE',
+            ApproximateFirstReceiveTimestamp: String(TEST_NOW.getTime()),
+          },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:land-report',
+          awsRegion: 'us-east-1',
+        })),
+      });
+    }
+    return events;
+  }
+
+  /** The detail of every landing event sent so far. */
+  eventDetails(): ReportLandedDetail[] {
+    return this.events.map((entry) => JSON.parse(entry.Detail!) as ReportLandedDetail);
+  }
+
+  /** Values of a metric in the EMF documents printed, with their dimensions. */
+  metric(name: string): { value: number; dimensions: Record<string, string> }[] {
+    const found: { value: number; dimensions: Record<string, string> }[] = [];
+    for (const doc of this.printed) {
+      const aws = doc._aws as { CloudWatchMetrics?: { Namespace: string; Metrics: { Name: string }[]; Dimensions: string[][] }[] } | undefined;
+      const directive = aws?.CloudWatchMetrics?.[0];
+      if (!directive || directive.Namespace !== METRICS_NAMESPACE || !directive.Metrics.some((m) => m.Name === name)) continue;
+      const dimensions = Object.fromEntries((directive.Dimensions[0] ?? []).map((key) => [key, String(doc[key])]));
+      found.push({ value: Number(doc[name]), dimensions });
+    }
+    return found;
+  }
+
+  async close(): Promise<void> {
+    for (const spy of this.spies) spy.mockRestore();
+    await this.sim.close();
+  }
+
+  private observability() {
+    return {
+      logger: new Logger({ serviceName: SERVICE_NAME }),
+      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+    };
+  }
+
+  private deps() {
+    return {
+      clients: {
+        s3: this.bucket.client,
+        glue: this.catalog.client,
+        secrets: new SecretsProvider({
+          awsSdkV3Client: new SecretsManagerClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+        }),
+        eventBridge: new EventBridgeClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+        sqs: new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+      },
+      http: { sleep: async () => undefined },
+      now: () => this.sim.now(),
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { actionsOf, policyStatements, synthStack } from './synth-stack.js';
+
+const VARIANTS = {
+  default: synthStack({ alarms: { email: 'ops@example.com' } }).template,
+  'existing bucket and secret': synthStack({
+    lake: { existingBucketName: 'corp-data-lake' },
+    secrets: { existing: { acme: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:docker/acme-AbCdEf' } },
+  }).template,
+};
+
+/** What each function may do, as `service:Action`, sorted. */
+function actionsOfRole(template: (typeof VARIANTS)['default'], rolePrefix: string): string[] {
+  return policyStatements(template)
+    .filter(({ policy }) => policy.startsWith(rolePrefix))
+    .flatMap(({ statement }) => actionsOf(statement))
+    .sort();
+}
+
+describe('IAM: least privilege', () => {
+  describe.each(Object.entries(VARIANTS))('%s configuration', (_name, template) => {
+    it('allows no wildcard action, anywhere', () => {
+      // Assess
+      for (const { policy, statement } of policyStatements(template)) {
+        for (const action of actionsOf(statement)) expect(action, `${policy}: ${action}`).not.toContain('*');
+      }
+    });
+
+    it('allows no action on every resource', () => {
+      // Assess
+      for (const { policy, statement } of policyStatements(template)) {
+        const resources = ([] as unknown[]).concat(statement.Resource);
+        expect(resources, policy).not.toContain('*');
+      }
+    });
+
+    it('uses no AWS managed policy (AWSLambdaBasicExecutionRole may write to every log group)', () => {
+      // Assess
+      for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+        expect((role as { Properties: Record<string, unknown> }).Properties).not.toHaveProperty('ManagedPolicyArns');
+      }
+    });
+
+    it('writes logs only to the function\'s own log group', () => {
+      // Assess
+      for (const { statement } of policyStatements(template).filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('logs:')))) {
+        expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
+      }
+    });
+  });
+
+  it('lists exactly what the sync may do', () => {
+    // Assess
+    expect(actionsOfRole(VARIANTS.default, 'SyncRole')).toEqual([
+      'events:PutEvents',
+      'glue:CreateTable',
+      'glue:GetTable',
+      'glue:UpdateTable',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:AbortMultipartUpload',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+      'secretsmanager:GetSecretValue',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+  });
+
+  it('lists exactly what the worker may do: the same, but receive from its queue instead of sending', () => {
+    // Assess
+    const worker = actionsOfRole(VARIANTS.default, 'SyncLandReportRole');
+    expect(worker.filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage']);
+    expect(worker.filter((a) => !a.startsWith('sqs:'))).toEqual(actionsOfRole(VARIANTS.default, 'SyncRole').filter((a) => !a.startsWith('sqs:')));
+  });
+
+  it('confines S3 access to the lake\'s audit and query trees, listing included', () => {
+    // Assess
+    const s3 = policyStatements(VARIANTS['existing bucket and secret']).filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('s3:')));
+    expect(s3.length).toBeGreaterThan(0);
+    for (const { statement } of s3) {
+      if (statement.Action === 's3:ListBucket') {
+        expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': ['enterprise/*', 'query/enterprise/*'] } });
+      } else {
+        expect(JSON.stringify(statement.Resource)).toMatch(/corp-data-lake\/enterprise\/\*.*corp-data-lake\/query\/enterprise\/\*/);
+      }
+    }
+  });
+
+  it('sends landing events to the default bus only', () => {
+    // Assess
+    const events = policyStatements(VARIANTS.default).filter(({ statement }) => actionsOf(statement).includes('events:PutEvents'));
+    expect(events).toHaveLength(2);
+    for (const { statement } of events) expect(JSON.stringify(statement.Resource)).toMatch(/:event-bus\/default"\]\]\}$/);
+  });
+});
