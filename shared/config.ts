@@ -61,6 +61,11 @@ export class EnvCredentials implements CredentialSource {
     return this.env[oatVariable(org)] ? oatVariable(org) : `DOCKER_OAT (or ${oatVariable(org)})`;
   }
 
+  /** Whether an OAT is set for `org`. */
+  has(org: string): boolean {
+    return this.lookup(org) !== undefined;
+  }
+
   /** Fails before any request when an org has no OAT, naming the variable to set. */
   requireAll(orgs: readonly string[]): void {
     const missing = orgs.filter((org) => !this.lookup(org));

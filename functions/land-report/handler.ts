@@ -11,7 +11,7 @@ import { addFailed, addLanded, emptyTotals, recordTotals } from '../../shared/aw
 import type { Environment } from '../../shared/config.js';
 import { isAuthError, messageOf } from '../../shared/errors.js';
 import type { HttpDeps } from '../../shared/http/http-client.js';
-import { landQueuedReport } from './land-queued-report.js';
+import { landAndAnnounce } from '../../shared/aws/land-and-announce.js';
 
 export interface LandReportHandlerDeps extends Observability {
   readonly env: Environment;
@@ -41,7 +41,7 @@ export function createLandReportHandler(deps: LandReportHandlerDeps) {
       event.Records.map((record) =>
         limit(async () => {
           try {
-            const outcome = await landQueuedReport(parseLandMessage(record.body), config.orgs, runtime, deps.logger);
+            const outcome = await landAndAnnounce(parseLandMessage(record.body), config.orgs, runtime, deps.logger);
             if (outcome.kind === 'landed') addLanded(totals, [outcome.landed]);
           } catch (error) {
             failures.push(record.messageId);

@@ -1,3 +1,4 @@
+import type { ReportRef } from '../docker/payloads.js';
 import { MANIFEST_FILE, orgFolder, parseReportFileKey } from './layout.js';
 import type { LakeSink } from '../sinks/lake-sink.js';
 
@@ -14,11 +15,17 @@ export interface Holding {
  * listing (no object is read): landed means a manifest exists, and the CSV's
  * size is the upstream size it was verified against.
  */
-export async function readHoldings(sink: LakeSink, org: string, type: string, cadence: string): Promise<Map<string, Holding>> {
+export async function readHoldings(
+  sink: LakeSink,
+  org: string,
+  type: string,
+  cadence: string,
+  onlyDate?: string,
+): Promise<Map<string, Holding>> {
   const folder = orgFolder(type, cadence, org);
   const found = new Map<string, { landed: boolean; csvBytes: number | undefined }>();
   const csvName = (date: string) => `${type}_${cadence}_${date}.csv`;
-  for await (const object of sink.list(folder)) {
+  for await (const object of sink.list(onlyDate ? `${folder}date=${onlyDate}/` : folder)) {
     const parsed = parseReportFileKey(object.key.slice(folder.length));
     if (!parsed) continue;
     const entry = found.get(parsed.date) ?? { landed: false, csvBytes: undefined };
@@ -27,4 +34,9 @@ export async function readHoldings(sink: LakeSink, org: string, type: string, ca
     found.set(parsed.date, entry);
   }
   return found;
+}
+
+/** What the lake holds of one report right now (one listing of its folder). */
+export async function readHolding(sink: LakeSink, ref: ReportRef): Promise<Holding | undefined> {
+  return (await readHoldings(sink, ref.org, ref.type, ref.cadence, ref.date)).get(ref.date);
 }
