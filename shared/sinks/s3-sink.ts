@@ -102,6 +102,11 @@ export class S3Sink implements LakeSink {
     return 0;
   }
 
+  /** The object key in the bucket of a lake key (the prefix applied). */
+  objectKey(key: string): string {
+    return this.keyOf(key);
+  }
+
   private keyOf(key: string): string {
     return this.prefix ? `${this.prefix}/${key}` : key;
   }

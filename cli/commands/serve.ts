@@ -1,0 +1,54 @@
+import { Command } from 'commander';
+import { once } from 'node:events';
+import { ConfigError } from '../../shared/errors.js';
+import { EXIT } from '../exit-codes.js';
+import { integer, segment } from '../option-parsers.js';
+import type { CliIo } from '../run-sync.js';
+import { orgsInLake } from '../serve/lake-orgs.js';
+import { startLocalApi } from '../serve/local-api-server.js';
+
+export function serveCommand(io: CliIo, exit: (code: number) => void): Command {
+  return new Command('serve')
+    .description("Serve a local lake over the stack's HTTP API (Docker's paths), with signed, expiring download URLs.")
+    .requiredOption('--lake <dir>', 'the lake folder a sync wrote')
+    .option('--port <port>', 'port on 127.0.0.1 (0: any free port)', integer(0, 65_535), 8080)
+    .option('--org <org>', 'an org to serve; repeatable (default: every org the lake holds)', segment('org'))
+    .addHelpText(
+      'after',
+      `
+Routes (as in the deployed stack):
+  GET  /orgs/{org}/reports                                   report types, landed counts, newest landed date
+  GET  /orgs/{org}/reports/{type}/{cadence}                  reports, newest first (page_size, page_token), each marked Landed
+  GET  /orgs/{org}/reports/{type}/{cadence}/{date}/download  302 to a signed URL valid 5 minutes (?redirect=false: JSON)
+  GET  /orgs/{org}/reports/{type}/{cadence}/latest/download  the newest report
+  GET  /orgs/{org}/reports/{type}/{cadence}/{date}/schema    the report's columns
+  POST /orgs/{org}/sync                                      sync that org now, in the background
+
+With DOCKER_OAT (or DOCKER_OAT_<ORG>) set, reports not landed yet are landed on
+download, and listings include what Docker offers; without, the lake alone is served.
+It listens on loopback only and asks for no credentials: do not expose it.
+
+Example:
+  docker-reports serve --lake ./lake &
+  curl -L -o latest.csv localhost:8080/orgs/acme/reports/usage_pulls/daily/latest/download`,
+    )
+    .action(async (flags: { lake: string; port: number; org?: string[] }) => {
+      const orgs = flags.org ?? (await orgsInLake(flags.lake));
+      if (orgs.length === 0) throw new ConfigError(`${flags.lake} holds no org's reports; name one with --org, or run a sync first.`);
+      const server = await startLocalApi({
+        lake: flags.lake,
+        port: flags.port,
+        orgs,
+        env: io.env,
+        log: (line) => io.stderr.write(`${line}\n`),
+      });
+      io.stdout.write(
+        `Serving ${flags.lake} for ${orgs.join(', ')} at ${server.url}\n` +
+          `  curl -L -o latest.csv ${server.url}/orgs/${orgs[0]}/reports/<type>/<cadence>/latest/download\n` +
+          'Press Ctrl+C to stop.\n',
+      );
+      await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+      await server.close();
+      exit(EXIT.ok);
+    });
+}

@@ -1,0 +1,128 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import { ReportsApi } from '../../shared/api/reports-api.js';
+import { HmacUrlSigner, LOCAL_LAKE_PATH } from '../../shared/api/hmac-url-signer.js';
+import type { ApiResponse } from '../../shared/api/api-types.js';
+import { EnvCredentials, readEngineEnv, type Environment } from '../../shared/config.js';
+import { dockerApi } from '../../shared/docker/docker-api.js';
+import { HttpClient } from '../../shared/http/http-client.js';
+import { LakeTableCatalog } from '../../shared/lake/table-catalog.js';
+import { FsSink } from '../../shared/sinks/fs-sink.js';
+import { landItem } from '../../shared/sync/land-item.js';
+import { syncLake } from '../../shared/sync/sync.js';
+import { messageOf } from '../../shared/errors.js';
+import { ApiError } from '../../shared/api/api-types.js';
+
+export interface LocalApiOptions {
+  readonly lake: string;
+  /** @default 0 (a free port) */
+  readonly port?: number;
+  /** The orgs served. */
+  readonly orgs: readonly string[];
+  /** Where OATs (and DOCKER_API_URL / DOCKER_HUB_URL) come from; an org without one is served from the lake alone. */
+  readonly env: Environment;
+  readonly log: (line: string) => void;
+  readonly now?: () => Date;
+}
+
+export interface LocalApi {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The stack's API over a local lake: the same handler behind a plain Node
+ * HTTP server on loopback, redirecting downloads to local URLs that are signed
+ * and expire like S3's pre-signed ones (and are served here too).
+ */
+export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
+  const now = options.now ?? (() => new Date());
+  const sink = new FsSink(options.lake);
+  const credentials = new EnvCredentials(options.env);
+  const engineEnv = readEngineEnv(options.env);
+  const docker = dockerApi({ apiUrl: engineEnv.apiUrl, hubUrl: engineEnv.hubUrl, credentials, http: new HttpClient(), now });
+  const hasOat = (org: string) => credentials.has(org);
+  const catalog = new LakeTableCatalog(sink, now);
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const signer = new HmacUrlSigner(url, now);
+
+  const api = new ReportsApi({
+    orgs: options.orgs,
+    sink,
+    upstream: (org) => (hasOat(org) ? docker.clientFor(org) : undefined),
+    land: (item) => landItem(item, { client: docker.clientFor(item.org), sink, catalog, now, idleTimeoutMs: 60_000 }),
+    signer,
+    requestSync: async (org) => {
+      if (!hasOat(org)) throw new ApiError(503, `no OAT for org ${org} in this server's environment: set ${credentials.describe(org)}`);
+      void syncLake({ orgs: [org] }, { clientFor: (o) => docker.clientFor(o), sink, catalog, now }).then(
+        (summary) => options.log(`sync of ${org}: ${summary.landed.length} landed, ${summary.failed.length} failed`),
+        (error: unknown) => options.log(`sync of ${org} failed: ${messageOf(error)}`),
+      );
+      return `syncing ${org} in the background; GET /orgs/${org}/reports shows reports as they land`;
+    },
+    now,
+    onServerError: (error) => options.log(`error: ${messageOf(error)}`),
+  });
+
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    void serve(request, response).catch((error: unknown) => {
+      options.log(`error: ${messageOf(error)}`);
+      if (!response.headersSent) write(response, { status: 500, headers: {}, body: JSON.stringify({ error: 'internal error' }) });
+      else response.destroy();
+    });
+  });
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const target = new URL(request.url ?? '/', url);
+    const rawPath = (request.url ?? '/').split('?')[0]!;
+    if (rawPath.startsWith(LOCAL_LAKE_PATH)) {
+      await serveSignedFile(target, response);
+      return;
+    }
+    const query = Object.fromEntries(target.searchParams);
+    const answer = await api.handle({ method: request.method ?? 'GET', path: rawPath, query });
+    options.log(`${request.method} ${rawPath} ${answer.status}`);
+    write(response, answer);
+  }
+
+  async function serveSignedFile(target: URL, response: ServerResponse): Promise<void> {
+    const granted = signer.verify(target);
+    if ('refused' in granted) {
+      const message = granted.refused === 'expired' ? 'Request has expired' : 'signature does not match';
+      write(response, { status: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: message }) });
+      return;
+    }
+    const path = sink.uri(granted.key);
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) {
+      write(response, { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'not found' }) });
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-length': String(info.size),
+      'content-disposition': `attachment; filename="${granted.filename}"`,
+    });
+    await pipeline(createReadStream(path), response);
+  }
+
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function write(response: ServerResponse, answer: ApiResponse): void {
+  response.writeHead(answer.status, answer.headers);
+  response.end(answer.body);
+}
+

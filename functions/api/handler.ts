@@ -1,0 +1,69 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ReportsApi } from '../../shared/api/reports-api.js';
+import { readFunctionConfig } from '../../shared/aws/function-config.js';
+import { landAndAnnounce } from '../../shared/aws/land-and-announce.js';
+import { createLakeRuntime, type AwsClients } from '../../shared/aws/lake-runtime.js';
+import { createObservability, type Observability } from '../../shared/aws/observability.js';
+import { S3DownloadSigner } from '../../shared/aws/s3-download-signer.js';
+import { requestSync } from '../../shared/aws/sync-requests.js';
+import type { Environment } from '../../shared/config.js';
+import { messageOf } from '../../shared/errors.js';
+import type { HttpDeps } from '../../shared/http/http-client.js';
+
+export interface ApiHandlerDeps extends Pick<Observability, 'logger'> {
+  readonly env: Environment;
+  readonly clients?: AwsClients;
+  readonly http?: Partial<HttpDeps>;
+  readonly now?: () => Date;
+}
+
+/**
+ * The on-demand API behind API Gateway (REST, IAM-authorized): turns the
+ * proxy event into the reports API's request and its answer into the proxy
+ * result. The API itself (routes, validation, landing on demand, pre-signed
+ * redirects) is shared/api, the same one `docker-reports serve` runs.
+ */
+export function createApiHandler(deps: ApiHandlerDeps) {
+  let api: ReportsApi | undefined;
+
+  function build(): ReportsApi {
+    const config = readFunctionConfig(deps.env);
+    const s3 = deps.clients?.s3 ?? new S3Client({});
+    const eventBridge = deps.clients?.eventBridge ?? new EventBridgeClient({});
+    const runtime = createLakeRuntime({ config, log: deps.logger, clients: { ...deps.clients, s3, eventBridge }, http: deps.http, now: deps.now });
+    return new ReportsApi({
+      orgs: config.orgs,
+      sink: runtime.sink,
+      upstream: (org) => runtime.clientFor(org),
+      land: (item) => landAndAnnounce(item, config.orgs, runtime, deps.logger),
+      signer: new S3DownloadSigner(s3, config.bucket, runtime.sink),
+      requestSync: async (org) => {
+        await requestSync(eventBridge, config.eventBusName, org);
+        return (
+          `a sync of ${org} was requested; each report it lands is announced on EventBridge ` +
+          `("Docker Report Landed"), and GET /orgs/${org}/reports shows what is landed`
+        );
+      },
+      now: runtime.now,
+      onServerError: (error, request) => deps.logger.error('request failed', { path: request.path, error: messageOf(error) }),
+    });
+  }
+
+  async function handle(event: APIGatewayProxyEvent, _context: Context): Promise<APIGatewayProxyResult> {
+    api ??= build();
+    const answer = await api.handle({
+      method: event.httpMethod,
+      path: event.path,
+      query: event.queryStringParameters ?? {},
+    });
+    return { statusCode: answer.status, headers: { ...answer.headers }, body: answer.body };
+  }
+
+  return middy(handle).use(injectLambdaContext(deps.logger, { resetKeys: true }));
+}
+
+export const handler = createApiHandler({ ...createObservability(), env: process.env });

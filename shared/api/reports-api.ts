@@ -1,0 +1,198 @@
+import type { EnterpriseClient } from '../docker/enterprise-client.js';
+import type { ReportTypeInfo } from '../docker/payloads.js';
+import {
+  DockerReportsError,
+  IntegrityError,
+  NotFoundError,
+  TransportError,
+  UpstreamHttpError,
+  isAuthError,
+} from '../errors.js';
+import { readHoldings } from '../lake/holdings.js';
+import { csvKey, manifestKey, QUERY_ROOT, TABLE_FILE } from '../lake/layout.js';
+import { parseManifest, type Manifest } from '../lake/manifest.js';
+import type { LakeSink } from '../sinks/lake-sink.js';
+import type { WorkItem } from '../sync/plan.js';
+import { routeOf, type ApiRoute } from './api-route.js';
+import { ApiError, errorResponse, json, type ApiRequest, type ApiResponse } from './api-types.js';
+import type { DownloadSigner } from './download-signer.js';
+import { encodeCursor } from './page-cursor.js';
+import { reportIndex, type IndexedReport } from './report-index.js';
+
+/** How long a download URL works: short, the issue's upper bound is 5 minutes. */
+export const DOWNLOAD_URL_SECONDS = 300;
+
+export interface ReportsApiDeps {
+  /** The orgs this lake serves; any other org is a 404. */
+  readonly orgs: readonly string[];
+  readonly sink: LakeSink;
+  /** Docker for an org, when this lake can reach it (has its OAT); without, the API serves the lake alone. */
+  readonly upstream: (org: string) => EnterpriseClient | undefined;
+  /** Lands a report that is not in the lake yet (the engine's landing, and its event). */
+  readonly land: (item: WorkItem) => Promise<unknown>;
+  readonly signer: DownloadSigner;
+  /** Starts a sync of one org without waiting for it; says how to follow it. */
+  readonly requestSync: (org: string) => Promise<string>;
+  readonly now: () => Date;
+  /** Told about every failure answered 5xx, for the logs. */
+  readonly onServerError?: (error: unknown, request: ApiRequest) => void;
+}
+
+/**
+ * The lake's HTTP API, with Docker's own paths and error envelope, so a script
+ * written for Docker's API works by changing its base URL and credentials.
+ * Runtime-agnostic: API Gateway and `docker-reports serve` both carry it.
+ */
+export class ReportsApi {
+  constructor(private readonly deps: ReportsApiDeps) {}
+
+  async handle(request: ApiRequest): Promise<ApiResponse> {
+    try {
+      const route = routeOf(request);
+      if (!this.deps.orgs.includes(route.org)) throw new ApiError(404, 'not found');
+      return await this.answer(route);
+    } catch (error) {
+      const answer = toApiError(error);
+      if (answer.status >= 500) this.deps.onServerError?.(error, request);
+      return errorResponse(answer);
+    }
+  }
+
+  private answer(route: ApiRoute): Promise<ApiResponse> {
+    switch (route.kind) {
+      case 'types':
+        return this.types(route.org);
+      case 'reports':
+        return this.reports(route);
+      case 'download':
+        return this.download(route);
+      case 'schema':
+        return this.schema(route);
+      case 'sync':
+        return this.sync(route.org);
+    }
+  }
+
+  private async types(org: string): Promise<ApiResponse> {
+    const offered = await this.offeredTypes(org);
+    const report_types = await Promise.all(
+      offered.map(async ({ ReportType, Cadence }) => {
+        const landed = [...(await readHoldings(this.deps.sink, org, ReportType, Cadence))]
+          .filter(([, holding]) => holding.landed)
+          .map(([date]) => date)
+          .sort();
+        return { ReportType, Cadence, LandedReports: landed.length, NewestLandedDate: landed.at(-1) ?? null };
+      }),
+    );
+    return json(200, { report_types });
+  }
+
+  private async reports(route: Extract<ApiRoute, { kind: 'reports' }>): Promise<ApiResponse> {
+    const index = await this.index(route);
+    const { before } = route;
+    const remaining = before === undefined ? index : index.filter((entry) => entry.date < before);
+    const page = remaining.slice(0, route.pageSize);
+    const reports = await Promise.all(page.map((entry) => this.describe(route, entry)));
+    const more = remaining.length > page.length;
+    return json(200, { reports, next_page_token: more ? encodeCursor(page.at(-1)!.date) : '' });
+  }
+
+  private async download(route: Extract<ApiRoute, { kind: 'download' }>): Promise<ApiResponse> {
+    const entry = await this.entry(route);
+    const ref = { org: route.org, type: route.type, cadence: route.cadence, date: entry.date };
+    if (!entry.holding?.landed) {
+      if (!entry.upstream) throw new ApiError(404, 'not found');
+      await this.deps.land({ org: route.org, report: entry.upstream, replace: false });
+    }
+    const expiresAt = new Date(this.deps.now().getTime() + DOWNLOAD_URL_SECONDS * 1000);
+    const url = await this.deps.signer.sign(csvKey(ref), {
+      filename: `${ref.type}_${ref.cadence}_${ref.date}.csv`,
+      expiresInSeconds: DOWNLOAD_URL_SECONDS,
+    });
+    if (!route.redirect) return json(200, { url, expires_at: expiresAt.toISOString() });
+    return { status: 302, headers: { location: url, 'cache-control': 'no-store' }, body: '' };
+  }
+
+  private async schema(route: Extract<ApiRoute, { kind: 'schema' }>): Promise<ApiResponse> {
+    const entry = await this.entry(route);
+    if (entry.holding?.landed) {
+      const manifest = await this.manifest(route.org, route.type, route.cadence, entry.date);
+      if (manifest) return json(200, manifest.schema);
+    }
+    const client = this.deps.upstream(route.org);
+    if (!client || !entry.upstream) throw new ApiError(404, 'not found');
+    return json(200, await client.getSchema(route.type, route.cadence, entry.date));
+  }
+
+  private async sync(org: string): Promise<ApiResponse> {
+    const message = await this.deps.requestSync(org);
+    return json(202, { status: 'accepted', org, message });
+  }
+
+  /** One report by date, or the newest for `latest`; a 404 when neither Docker nor the lake has it. */
+  private async entry(route: { org: string; type: string; cadence: string; date: string }): Promise<IndexedReport> {
+    const index = await this.index(route);
+    const entry = route.date === 'latest' ? index[0] : index.find((candidate) => candidate.date === route.date);
+    if (!entry) throw new ApiError(404, 'not found');
+    return entry;
+  }
+
+  private async index(route: { org: string; type: string; cadence: string }): Promise<IndexedReport[]> {
+    const index = await reportIndex(this.deps.sink, this.deps.upstream(route.org), route.type, route.cadence, route.org);
+    if (index.length === 0) throw new ApiError(404, 'not found');
+    return index;
+  }
+
+  private async describe(route: { org: string; type: string; cadence: string }, entry: IndexedReport) {
+    const landed = entry.holding?.landed ?? false;
+    // A report Docker no longer lists is described from its manifest.
+    const manifest = entry.upstream ? undefined : await this.manifest(route.org, route.type, route.cadence, entry.date);
+    return {
+      ReportType: route.type,
+      Cadence: route.cadence,
+      Date: entry.date,
+      SizeBytes: entry.upstream?.SizeBytes ?? manifest?.upstream.size_bytes ?? entry.holding?.csvBytes ?? 0,
+      Key: entry.upstream?.Key ?? manifest?.upstream.key ?? '',
+      Landed: landed,
+    };
+  }
+
+  private async manifest(org: string, type: string, cadence: string, date: string): Promise<Manifest | undefined> {
+    const text = await this.deps.sink.read(manifestKey({ org, type, cadence, date }));
+    return text === undefined ? undefined : parseManifest(text);
+  }
+
+  /** Docker's list of types; without Docker, the tables the lake holds. */
+  private async offeredTypes(org: string): Promise<ReportTypeInfo[]> {
+    const client = this.deps.upstream(org);
+    if (client) {
+      try {
+        return await client.listReportTypes();
+      } catch (error) {
+        if (error instanceof NotFoundError) return [];
+        throw error;
+      }
+    }
+    const types: ReportTypeInfo[] = [];
+    for await (const object of this.deps.sink.list(`${QUERY_ROOT}/`)) {
+      const match = new RegExp(`^${QUERY_ROOT}/([^/]+)/([^/]+)/${TABLE_FILE}$`).exec(object.key);
+      if (match) types.push({ ReportType: match[1]!, Cadence: match[2]! });
+    }
+    return types;
+  }
+}
+
+/** The status and message an engine failure is answered with; nothing internal leaks. */
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof NotFoundError) return new ApiError(404, 'not found');
+  if (isAuthError(error)) {
+    return new ApiError(502, "Docker refused this lake's credentials for the org; an operator must rotate its OAT");
+  }
+  if (error instanceof IntegrityError) return new ApiError(502, 'the report could not be verified; try again');
+  if (error instanceof TransportError || error instanceof UpstreamHttpError) {
+    return new ApiError(502, 'Docker is unavailable; try again later');
+  }
+  if (error instanceof DockerReportsError) return new ApiError(502, 'upstream error; try again later');
+  return new ApiError(500, 'internal error');
+}
