@@ -53,6 +53,7 @@ export function apiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerRes
     const target = { org: route.org, operation: route.operation };
     const limited = deps.rateLimiter()?.take();
     if (limited && !limited.allowed) {
+      stats.throttled += 1;
       return sendError(res, 429, 'too many requests', { 'retry-after': String(limited.retryAfterSeconds) });
     }
     const rateFault = faults.take('rateLimit', target);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -83,6 +84,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const stats = new RequestStats();
   const signer = new UrlSigner();
   const closing = new AbortController();
+  // Every request waiting out its latency listens for the close: there may be many at once.
+  setMaxListeners(0, closing.signal);
   let storageUrl = '';
 
   const api = apiHandler({

@@ -13,6 +13,8 @@ export interface SimulatorStats {
   readonly storage: number;
   /** Report bytes written by the storage, faults included. */
   readonly bytesServed: number;
+  /** API calls the rate limit turned away with a 429 (faults not included). */
+  readonly throttled: number;
   /** Sets every count back to zero. */
   reset(): void;
 }
@@ -28,6 +30,7 @@ export class RequestStats implements SimulatorStats {
   download = 0;
   storage = 0;
   bytesServed = 0;
+  throttled = 0;
 
   count(operation: CountedOperation): void {
     this[operation] += 1;
@@ -41,5 +44,6 @@ export class RequestStats implements SimulatorStats {
     this.download = 0;
     this.storage = 0;
     this.bytesServed = 0;
+    this.throttled = 0;
   }
 }

@@ -75,8 +75,10 @@ export function demoCommand(io: CliIo, exit: (code: number) => void): Command {
 function nextSteps(lake: string): string {
   return `Next:
   Your own SQL:   npx docker-reports query "SELECT * FROM usage_pulls_daily LIMIT 5" --lake ${lake}
+  Its HTTP API:   npx docker-reports serve --lake ${lake}
+                  curl -L -o latest.csv localhost:8080/orgs/acme/reports/usage_pulls/daily/latest/download
   The real API:   export DOCKER_OAT=<an OAT with the "Report read" scope>
                   npx docker-reports sync --org <your-org> --dest ./lake
   Into S3:        npx docker-reports sync --org <your-org> --dest s3://<bucket>/docker-reports
-  On AWS:         npx cdk deploy   (see "Deploy" in README.md)`;
+  On AWS:         npx cdk deploy -c orgs=<your-org>   (see "Deploy on AWS" in README.md)`;
 }
