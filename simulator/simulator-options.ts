@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEGMENT_PATTERN, isReportDate } from '../shared/names.js';
 import { CADENCES, DEFAULT_REPORT_TYPES, type ReportTypeSpec } from './report-definitions.js';
 import type { SchemaChange } from './schema-changes.js';

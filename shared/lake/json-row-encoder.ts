@@ -42,7 +42,7 @@ export class JsonRowEncoder {
   private value(type: LakeType, raw: string | undefined, column: number): string {
     // CSV cannot tell an empty field from a missing one: both are null, whatever the type.
     if (raw === undefined || raw === '') return 'null';
-    if (type === 'string') return JSON.stringify(raw);
+    if (type === 'string') return NEEDS_ESCAPING.test(raw) ? JSON.stringify(raw) : `"${raw}"`;
     // Typed columns repeat themselves (a report's day, small counts): reuse the last answer.
     let encoded: string | undefined;
     if (raw === this.lastRaw[column]) {
@@ -61,7 +61,11 @@ export class JsonRowEncoder {
   }
 }
 
+/** Characters JSON must escape; most fields have none and skip JSON.stringify. */
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\u2028\u2029]/;
 const INTEGER = /^[+-]?\d+$/;
+/** An integer already written as JSON writes it, well inside 64 bits: the common case, kept as is. */
+const CANONICAL_INTEGER = /^(0|-?[1-9]\d{0,17})$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -87,6 +91,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 
 /** Athena's and DuckDB's BIGINT is 64-bit: a larger number would fail the whole file. */
 function bigintOf(text: string): string | undefined {
+  if (CANONICAL_INTEGER.test(text)) return text;
   const value = BigInt(text);
   return value >= INT64_MIN && value <= INT64_MAX ? value.toString() : undefined;
 }

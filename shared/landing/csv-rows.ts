@@ -21,8 +21,12 @@ export class CsvRows {
   /** The last chunk ended on a CR: an LF opening the next one belongs to it. */
   private afterCr = false;
   private first = true;
+  private readonly row: string[] = [];
 
-  /** Reads `text`, handing each complete row to `onRow`. */
+  /**
+   * Reads `text`, handing each complete row to `onRow`. The row array is
+   * reused for the next row (no allocation per row): copy it to keep it.
+   */
   push(text: string, onRow: (row: string[]) => void): void {
     let input = this.carry + text;
     if (this.first && input.length > 0) {
@@ -45,7 +49,8 @@ export class CsvRows {
   private rows(input: string, final: boolean, onRow: (row: string[]) => void): number {
     const length = input.length;
     let rowStart = 0;
-    let row: string[] = [];
+    const row = this.row;
+    row.length = 0;
     /** A line with nothing on it is skipped; `""` alone on a line is a row of one empty field. */
     let blank = true;
     let i = 0;
@@ -113,7 +118,7 @@ export class CsvRows {
         }
       }
       if (!(blank && row.length === 1 && value === '')) onRow(row);
-      row = [];
+      row.length = 0;
       blank = true;
       rowStart = i;
       if (i === length) return length;

@@ -8,10 +8,10 @@ function readInPieces(text: string, cuts: number[]): string[][] {
   const rows: string[][] = [];
   let from = 0;
   for (const cut of [...cuts, text.length]) {
-    reader.push(text.slice(from, cut), (row) => rows.push(row));
+    reader.push(text.slice(from, cut), (row) => rows.push([...row]));
     from = cut;
   }
-  reader.end((row) => rows.push(row));
+  reader.end((row) => rows.push([...row]));
   return rows;
 }
 
