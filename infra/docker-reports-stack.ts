@@ -6,6 +6,8 @@ import { OrgSecrets } from './constructs/org-secrets.js';
 import { QueryLayer } from './constructs/query-layer.js';
 import { ReportLake } from './constructs/report-lake.js';
 import { ReportSync } from './constructs/report-sync.js';
+import { ReportsApi } from './constructs/reports-api.js';
+import { SyncOnRequest } from './constructs/sync-on-request.js';
 import { SyncAlarms } from './constructs/sync-alarms.js';
 
 export interface DockerReportsStackProps extends StackProps {
@@ -14,9 +16,8 @@ export interface DockerReportsStackProps extends StackProps {
 
 /**
  * One deployment of the Docker reports lake: the lake, the org secrets, the
- * query layer, the sync and its alarms, each a construct named after what it
- * is. The on-demand HTTP API (its own issue) will be one more construct here,
- * built from the same lake, secrets and query layer.
+ * query layer, the sync and its alarms, and the on-demand API (built from the
+ * same lake, secrets and query layer), each a construct named after what it is.
  */
 export class DockerReportsStack extends Stack {
   readonly lake: ReportLake;
@@ -24,6 +25,8 @@ export class DockerReportsStack extends Stack {
   readonly query: QueryLayer;
   readonly sync: ReportSync;
   readonly alarms: SyncAlarms;
+  readonly api: ReportsApi;
+  readonly syncOnRequest: SyncOnRequest;
 
   constructor(scope: Construct, id: string, props: DockerReportsStackProps) {
     super(scope, id, {
@@ -75,7 +78,23 @@ export class DockerReportsStack extends Stack {
       email: config.alarms.email,
       noLandingHours: config.alarms.noLandingHours,
     });
-    // The API (a later issue) goes here: new ReportsApi(this, 'Api', { lake: this.lake, secrets: this.secrets, ... }).
+    this.api = new ReportsApi(this, 'Api', {
+      orgs: config.orgs,
+      lake: this.lake,
+      secrets: this.secrets,
+      query: this.query,
+      firstReportDate: config.query.firstReportDate,
+      dockerApiUrl: config.sync.dockerApiUrl,
+      dockerHubUrl: config.sync.dockerHubUrl,
+      accessLogRemovalPolicy: removalPolicy,
+      ...config.api,
+    });
+    // POST /orgs/{org}/sync puts a request on the bus; this starts the sync for it.
+    this.syncOnRequest = new SyncOnRequest(this, 'SyncOnRequest', {
+      orgs: config.orgs,
+      syncFunction: this.sync.syncFunction.function,
+      deadLetterQueue: this.sync.syncDeadLetterQueue,
+    });
 
     this.outputs(config);
   }
@@ -93,6 +112,14 @@ export class DockerReportsStack extends Stack {
     new CfnOutput(this, 'LandingEventPattern', {
       value: JSON.stringify({ source: [REPORT_EVENT_SOURCE], 'detail-type': [REPORT_LANDED_DETAIL_TYPE] }),
       description: 'EventBridge pattern of the event sent after each landing (default bus)',
+    });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.url,
+      description: 'Base URL of the reports API (IAM/SigV4): GET <this>orgs/<org>/reports; see docs/api.md',
+    });
+    new CfnOutput(this, 'ApiInvokeArn', {
+      value: this.api.invokeArn,
+      description: 'Resource for a caller\'s execute-api:Invoke policy (narrow it: .../v1/GET/orgs/<org>/*)',
     });
     new CfnOutput(this, 'Orgs', { value: config.orgs.join(','), description: 'The Docker organizations synced' });
   }

@@ -13,6 +13,7 @@ import { requestSync } from '../../shared/aws/sync-requests.js';
 import type { Environment } from '../../shared/config.js';
 import { messageOf } from '../../shared/errors.js';
 import type { HttpDeps } from '../../shared/http/http-client.js';
+import { allowedOrigins, corsHeaders } from './cors-headers.js';
 
 export interface ApiHandlerDeps extends Pick<Observability, 'logger'> {
   readonly env: Environment;
@@ -29,6 +30,7 @@ export interface ApiHandlerDeps extends Pick<Observability, 'logger'> {
  */
 export function createApiHandler(deps: ApiHandlerDeps) {
   let api: ReportsApi | undefined;
+  const corsOrigins = allowedOrigins(deps.env);
 
   function build(): ReportsApi {
     const config = readFunctionConfig(deps.env);
@@ -60,7 +62,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       path: event.path,
       query: event.queryStringParameters ?? {},
     });
-    return { statusCode: answer.status, headers: { ...answer.headers }, body: answer.body };
+    return { statusCode: answer.status, headers: { ...answer.headers, ...corsHeaders(event.headers, corsOrigins) }, body: answer.body };
   }
 
   return middy(handle).use(injectLambdaContext(deps.logger, { resetKeys: true }));

@@ -132,6 +132,44 @@ const alarmsSchema = z.strictObject({
   noLandingHours: z.number().int().min(2).max(168).default(36),
 });
 
+/** A browser origin: scheme, host and optional port, nothing more. */
+const corsOrigin = z
+  .string()
+  .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin like https://reports.example.com (scheme, host, optional port; no path, no "*")');
+
+/** Requests per second: API Gateway takes fractions (0.5 is one every two seconds). */
+const rate = z.number().positive().max(10_000);
+const burst = z.number().int().min(1).max(5_000);
+
+const apiSchema = z
+  .strictObject({
+    /** Requests per second the API accepts, steady state, for all callers together; above it API Gateway answers 429. @default 10 */
+    rateLimit: rate.default(10),
+    /** Requests the API accepts at once above the rate. @default 20 */
+    burstLimit: burst.default(20),
+    /** POST /orgs/{org}/sync per second: each one starts a sync run of up to 15 minutes. @default 1 */
+    syncRateLimit: rate.default(1),
+    /** POST /orgs/{org}/sync at once above its rate. @default 2 */
+    syncBurstLimit: burst.default(2),
+    /** Browser origins allowed to call the API (CORS). @default none: no CORS headers, no preflight */
+    corsAllowOrigins: z.array(corsOrigin).min(1, 'name at least one origin, or leave corsAllowOrigins out').optional(),
+    /**
+     * Sets API Gateway's CloudWatch role for this account and region (AWS::ApiGateway::Account), without which
+     * API Gateway writes no logs and a stage with logging fails to deploy. It is one setting per account and
+     * region: set false where it is managed elsewhere. @default true
+     */
+    cloudWatchRole: z.boolean().default(true),
+  })
+  .superRefine((api, ctx) => {
+    // A method's own throttle replaces the stage's: above it, it would let sync requests through faster than the rest.
+    if (api.syncRateLimit > api.rateLimit) {
+      ctx.addIssue({ code: 'custom', path: ['syncRateLimit'], message: `must not exceed rateLimit (${api.rateLimit})` });
+    }
+    if (api.syncBurstLimit > api.burstLimit) {
+      ctx.addIssue({ code: 'custom', path: ['syncBurstLimit'], message: `must not exceed burstLimit (${api.burstLimit})` });
+    }
+  });
+
 export const stackConfigSchema = z
   .strictObject({
     /** The Docker organizations to sync; one secret each. Required. */
@@ -158,6 +196,7 @@ export const stackConfigSchema = z
     sync: syncSchema.prefault({}),
     query: querySchema.prefault({}),
     alarms: alarmsSchema.prefault({}),
+    api: apiSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     for (const org of Object.keys(config.secrets.existing)) {

@@ -8,22 +8,14 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../shared/aws/function-config.js';
+import { bindLake, type LakeBindingProps } from './lake-binding.js';
 import { LakeFunction } from './lake-function.js';
-import type { OrgSecrets } from './org-secrets.js';
-import type { QueryLayer } from './query-layer.js';
-import type { ReportLake } from './report-lake.js';
 
 const MIB = 1024 * 1024;
 
-export interface ReportSyncProps {
-  readonly orgs: readonly string[];
-  readonly lake: ReportLake;
-  readonly secrets: OrgSecrets;
-  readonly query: QueryLayer;
+export interface ReportSyncProps extends LakeBindingProps {
   /** UTC cron expression (`cron(...)`) per cadence: one schedule each. */
   readonly schedules: Readonly<Record<string, string>>;
-  /** First date the tables' partition projection offers. @default '2026-01-01' */
-  readonly firstReportDate?: string;
   /** An org's plan of more reports than this fans out. @default 10 */
   readonly fanOutAboveReports?: number;
   /** An org's plan of more bytes than this fans out. @default 512 MiB */
@@ -38,10 +30,6 @@ export interface ReportSyncProps {
   readonly workerMaxConcurrency?: number;
   /** Worker attempts of a report before its message goes to the dead-letter queue. @default 3 */
   readonly workerMaxReceiveCount?: number;
-  /** @default Docker's Enterprise Data API */
-  readonly dockerApiUrl?: string;
-  /** @default Docker Hub */
-  readonly dockerHubUrl?: string;
 }
 
 /** Both functions run up to Lambda's limit: a large report downloads for minutes. */
@@ -116,12 +104,7 @@ export class ReportSync extends Construct {
       }),
     );
 
-    for (const fn of [this.syncFunction, this.landReportFunction]) {
-      props.lake.grantLanding(fn.role);
-      props.secrets.grantRead(fn.role);
-      props.query.grantTableSync(fn.role);
-      this.grantPutLandingEvents(fn.role);
-    }
+    for (const fn of [this.syncFunction, this.landReportFunction]) bindLake(fn, props);
     this.landQueue.grantSendMessages(this.syncFunction.role);
 
     // One role for every schedule; the target adds what it may do (invoke the sync, send to the dead-letter queue).
@@ -161,30 +144,12 @@ export class ReportSync extends Construct {
     );
   }
 
-  /** The landing event goes to the account's default bus, and only there. */
-  private grantPutLandingEvents(grantee: iam.IGrantable): void {
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['events:PutEvents'],
-      resourceArns: [Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
-    });
-  }
-
+  /** What the sync and the worker read beyond the lake binding: how to fan out, and how much at once. */
   private environment(props: ReportSyncProps): Record<string, string> {
     return {
-      [FUNCTION_ENV.orgs]: props.orgs.join(','),
-      [FUNCTION_ENV.orgSecrets]: Stack.of(this).toJsonString(props.secrets.arns),
-      [FUNCTION_ENV.bucket]: props.lake.bucket.bucketName,
-      [FUNCTION_ENV.prefix]: props.lake.prefix,
-      [FUNCTION_ENV.glueDatabase]: props.query.databaseName,
-      [FUNCTION_ENV.firstReportDate]: props.firstReportDate ?? '2026-01-01',
-      [FUNCTION_ENV.eventBusName]: 'default',
       [FUNCTION_ENV.fanOutAboveReports]: String(props.fanOutAboveReports ?? 10),
       [FUNCTION_ENV.fanOutAboveBytes]: String(props.fanOutAboveBytes ?? 512 * MIB),
       [FUNCTION_ENV.concurrency]: String(props.concurrency ?? 4),
-      ...(props.dockerApiUrl ? { DOCKER_API_URL: props.dockerApiUrl } : {}),
-      ...(props.dockerHubUrl ? { DOCKER_HUB_URL: props.dockerHubUrl } : {}),
-      POWERTOOLS_LOG_LEVEL: 'INFO',
     };
   }
 }

@@ -24,6 +24,10 @@ describe('cdk-nag: AwsSolutions', () => {
     ['the defaults, with an alarm e-mail', { alarms: { email: 'ops@example.com' } }],
     ['SSE-S3, no access logs, a prefix', { lake: { encryption: 's3-managed', accessLogs: false, prefix: 'lake' } }],
     [
+      'CORS for two origins, API Gateway\'s CloudWatch role managed elsewhere',
+      { api: { corsAllowOrigins: ['https://reports.example.com', 'http://localhost:5173'], cloudWatchRole: false } },
+    ],
+    [
       'an existing bucket and secret',
       {
         lake: { existingBucketName: 'corp-data-lake' },

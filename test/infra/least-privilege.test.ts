@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { REPORT_EVENT_SOURCE } from '../../shared/aws/report-events.js';
 import { actionsOf, policyStatements, synthStack } from './synth-stack.js';
 
 const VARIANTS = {
@@ -15,6 +16,22 @@ function actionsOfRole(template: (typeof VARIANTS)['default'], rolePrefix: strin
     .filter(({ policy }) => policy.startsWith(rolePrefix))
     .flatMap(({ statement }) => actionsOf(statement))
     .sort();
+}
+
+type Template = (typeof VARIANTS)['default'];
+type Resource = { Properties: Record<string, unknown> };
+
+/** Logical ids of the roles a service principal assumes. */
+function rolesAssumedBy(template: Template, service: string): string[] {
+  return Object.entries(template.findResources('AWS::IAM::Role'))
+    .filter(([, role]) => JSON.stringify((role as Resource).Properties.AssumeRolePolicyDocument).includes(`"Service":"${service}"`))
+    .map(([id]) => id);
+}
+
+/** Logical ids of the roles a policy is attached to. */
+function rolesOfPolicy(template: Template, policy: string): string[] {
+  const roles = ((template.findResources('AWS::IAM::Policy')[policy] as Resource).Properties.Roles ?? []) as { Ref: string }[];
+  return roles.map((role) => role.Ref);
 }
 
 describe('IAM: least privilege', () => {
@@ -41,11 +58,24 @@ describe('IAM: least privilege', () => {
       }
     });
 
-    it('writes logs only to the function\'s own log group', () => {
+    it('lets each function write logs only to its own log group', () => {
       // Assess
-      for (const { statement } of policyStatements(template).filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('logs:')))) {
-        expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
-      }
+      const lambdaRoles = rolesAssumedBy(template, 'lambda.amazonaws.com');
+      expect(lambdaRoles).toHaveLength(3);
+      const logging = policyStatements(template).filter(
+        ({ policy, statement }) => lambdaRoles.some((role) => rolesOfPolicy(template, policy).includes(role)) && actionsOf(statement).some((a) => a.startsWith('logs:')),
+      );
+      expect(logging).toHaveLength(3);
+      for (const { statement } of logging) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
+    });
+
+    it('lets API Gateway\'s account role write logs, to log groups of this account and region only', () => {
+      // Assess
+      const [role] = rolesAssumedBy(template, 'apigateway.amazonaws.com');
+      const statements = policyStatements(template).filter(({ policy }) => rolesOfPolicy(template, policy).includes(role!));
+      expect(statements).toHaveLength(1);
+      expect(actionsOf(statements[0]!.statement).every((a) => a.startsWith('logs:'))).toBe(true);
+      expect(JSON.stringify(statements[0]!.statement.Resource)).toMatch(/":logs:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":log-group:\*"\]\]\}$/);
     });
   });
 
@@ -92,10 +122,19 @@ describe('IAM: least privilege', () => {
     }
   });
 
-  it('sends landing events to the default bus only', () => {
+  it('lists exactly what the API may do: land like the worker, and nothing of SQS', () => {
+    // Assess
+    const worker = actionsOfRole(VARIANTS.default, 'SyncLandReportRole');
+    expect(actionsOfRole(VARIANTS.default, 'ApiHandlerRole')).toEqual(worker.filter((a) => !a.startsWith('sqs:')));
+  });
+
+  it('sends events to the default bus only, and only with the engine\'s own source', () => {
     // Assess
     const events = policyStatements(VARIANTS.default).filter(({ statement }) => actionsOf(statement).includes('events:PutEvents'));
-    expect(events).toHaveLength(2);
-    for (const { statement } of events) expect(JSON.stringify(statement.Resource)).toMatch(/:event-bus\/default"\]\]\}$/);
+    expect(events.map(({ policy }) => policy.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['ApiHandlerRoleDefaultPolicy', 'SyncLandReportRoleDefaultPolicy', 'SyncRoleDefaultPolicy']);
+    for (const { statement } of events) {
+      expect(JSON.stringify(statement.Resource)).toMatch(/:event-bus\/default"\]\]\}$/);
+      expect(statement.Condition).toEqual({ StringEquals: { 'events:source': REPORT_EVENT_SOURCE } });
+    }
   });
 });

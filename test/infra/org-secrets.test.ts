@@ -29,10 +29,10 @@ describe('Construct: OrgSecrets', () => {
     }
   });
 
-  it('lets both functions read exactly the orgs\' secrets, with GetSecretValue only', () => {
+  it('lets the three functions (sync, worker, API) read exactly the orgs\' secrets, with GetSecretValue only', () => {
     // Assess
     const reads = policyStatements(template).filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('secretsmanager:')));
-    expect(reads).toHaveLength(2);
+    expect(reads).toHaveLength(3);
     for (const { statement } of reads) {
       expect(statement.Action).toBe('secretsmanager:GetSecretValue');
       expect(statement.Resource).toHaveLength(2);

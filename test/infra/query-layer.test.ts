@@ -55,14 +55,14 @@ describe('Construct: QueryLayer', () => {
     expect(saved.every((q) => q.DependsOn.some((id) => id.startsWith('QueryDatabase')))).toBe(true);
   });
 
-  it('lets both functions get, create and update the tables of this database only', () => {
+  it('lets the three functions (sync, worker, API) get, create and update the tables of this database only', () => {
     // Assess
     const glue = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
       (p as { Properties: { PolicyDocument: { Statement: { Action: string[] | string; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement.filter((s) =>
         JSON.stringify(s.Action).includes('glue:'),
       ),
     );
-    expect(glue).toHaveLength(2);
+    expect(glue).toHaveLength(3);
     for (const statement of glue) {
       expect(statement.Action).toEqual(['glue:CreateTable', 'glue:GetTable', 'glue:UpdateTable']);
       const resources = JSON.stringify(statement.Resource);

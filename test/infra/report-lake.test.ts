@@ -87,7 +87,8 @@ describe('Construct: ReportLake', () => {
     // Assess
     expect(lakeBucket().resource.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
     template.resourceCountIs('Custom::S3BucketNotifications', 0);
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    // The sync, its worker and the API: no notification handler among them.
+    template.resourceCountIs('AWS::Lambda::Function', 3);
   });
 
   it('retains the bucket, the access logs and the key when the stack is deleted', () => {

@@ -37,6 +37,7 @@ describe('Function: parseStackConfig', () => {
       },
       query: { databaseName: 'docker_reports', workGroupName: 'docker-reports', bytesScannedCutoffMiB: 10240, firstReportDate: '2026-01-01' },
       alarms: { noLandingHours: 36 },
+      api: { rateLimit: 10, burstLimit: 20, syncRateLimit: 1, syncBurstLimit: 2, cloudWatchRole: true },
     });
   });
 
@@ -62,6 +63,13 @@ describe('Function: parseStackConfig', () => {
     ['an impossible first date', { query: { firstReportDate: '2026-02-30' } }, 'query.firstReportDate: must be a real date written YYYY-MM-DD'],
     ['an e-mail that is not one', { alarms: { email: 'ops at example.com' } }, 'alarms.email: must be an e-mail address'],
     ['a misspelled setting', { lake: { retentionDays: 30 } }, 'lake: unknown setting(s) retentionDays: check the spelling'],
+    ['an API rate of zero', { api: { rateLimit: 0 } }, 'api.rateLimit'],
+    ['a fractional burst', { api: { burstLimit: 2.5 } }, 'api.burstLimit'],
+    ['a sync rate above the API\'s', { api: { rateLimit: 5, syncRateLimit: 6 } }, 'api.syncRateLimit: must not exceed rateLimit (5)'],
+    ['a sync burst above the API\'s', { api: { burstLimit: 3, syncBurstLimit: 4 } }, 'api.syncBurstLimit: must not exceed burstLimit (3)'],
+    ['a CORS wildcard', { api: { corsAllowOrigins: ['*'] } }, 'api.corsAllowOrigins.0: must be an origin like https://reports.example.com'],
+    ['a CORS origin with a path', { api: { corsAllowOrigins: ['https://app.example.com/reports'] } }, 'api.corsAllowOrigins.0: must be an origin'],
+    ['an empty CORS list', { api: { corsAllowOrigins: [] } }, 'api.corsAllowOrigins: name at least one origin, or leave corsAllowOrigins out'],
   ])('refuses %s with a message naming it', (_label, change, message) => {
     // Act
     const parse = () => parseStackConfig({ orgs: ['acme'], ...change });
