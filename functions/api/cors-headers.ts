@@ -1,13 +1,9 @@
+import { FUNCTION_ENV } from '../../shared/aws/function-config.js';
 import type { Environment } from '../../shared/config.js';
 
-/**
- * The API function's one setting of its own: the browser origins allowed to
- * read its answers, comma-separated. Unset (the default) means no CORS at all.
- */
-export const CORS_ALLOW_ORIGINS_ENV = 'API_CORS_ALLOW_ORIGINS';
-
+/** The browser origins allowed to read the API's answers; none (the default) means no CORS at all. */
 export function allowedOrigins(env: Environment): readonly string[] {
-  return (env[CORS_ALLOW_ORIGINS_ENV] ?? '')
+  return (env[FUNCTION_ENV.corsAllowOrigins] ?? '')
     .split(',')
     .map((origin) => origin.trim())
     .filter((origin) => origin !== '');

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { CORS_ALLOW_ORIGINS_ENV } from '../../functions/api/cors-headers.js';
+import { FUNCTION_ENV } from '../../shared/aws/function-config.js';
 import { bindLake, type LakeBindingProps } from './lake-binding.js';
 import { LakeFunction } from './lake-function.js';
 
@@ -80,7 +80,7 @@ export class ReportsApi extends Construct {
     this.handler = new LakeFunction(this, 'Handler', {
       entry: 'functions/api/handler.ts',
       description: 'Answers the Docker reports API: listings, schemas, pre-signed downloads (landing on demand), sync requests',
-      environment: cors ? { [CORS_ALLOW_ORIGINS_ENV]: cors.join(',') } : {},
+      environment: cors ? { [FUNCTION_ENV.corsAllowOrigins]: cors.join(',') } : {},
       memorySize: props.memoryMiB,
       timeout: FUNCTION_TIMEOUT,
       logRetention: retention,

@@ -21,6 +21,8 @@ export const FUNCTION_ENV = {
   fanOutAboveReports: 'FAN_OUT_ABOVE_REPORTS',
   fanOutAboveBytes: 'FAN_OUT_ABOVE_BYTES',
   concurrency: 'LANDING_CONCURRENCY',
+  /** The API's browser origins allowed to read its answers, comma-separated; unset: no CORS. */
+  corsAllowOrigins: 'API_CORS_ALLOW_ORIGINS',
 } as const;
 
 export interface FunctionConfig {

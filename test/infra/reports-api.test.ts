@@ -1,6 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { CORS_ALLOW_ORIGINS_ENV } from '../../functions/api/cors-headers.js';
 import { FUNCTION_ENV } from '../../shared/aws/function-config.js';
 import { synthStack } from './synth-stack.js';
 
@@ -180,7 +179,7 @@ describe('Construct: ReportsApi', () => {
     it('is off unless configured: no preflight methods, no origin for the function', () => {
       // Assess
       template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' }, 0);
-      expect(JSON.stringify(handler)).not.toContain(CORS_ALLOW_ORIGINS_ENV);
+      expect(JSON.stringify(handler)).not.toContain(FUNCTION_ENV.corsAllowOrigins);
       expect(JSON.stringify(template.findResources('AWS::ApiGateway::GatewayResponse'))).not.toContain('Access-Control');
     });
 
@@ -206,7 +205,7 @@ describe('Construct: ReportsApi', () => {
         });
       }
       configured.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ [CORS_ALLOW_ORIGINS_ENV]: 'https://reports.example.com' }) },
+        Environment: { Variables: Match.objectLike({ [FUNCTION_ENV.corsAllowOrigins]: 'https://reports.example.com' }) },
       });
     });
 
@@ -217,7 +216,7 @@ describe('Construct: ReportsApi', () => {
       });
       expect(JSON.stringify(gatewayResponse(twoOrigins, 'DEFAULT_4XX'))).not.toContain('Access-Control');
       twoOrigins.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ [CORS_ALLOW_ORIGINS_ENV]: 'https://reports.example.com,http://localhost:5173' }) },
+        Environment: { Variables: Match.objectLike({ [FUNCTION_ENV.corsAllowOrigins]: 'https://reports.example.com,http://localhost:5173' }) },
       });
     });
   });

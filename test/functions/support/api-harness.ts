@@ -4,7 +4,6 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { CORS_ALLOW_ORIGINS_ENV } from '../../../functions/api/cors-headers.js';
 import { createApiHandler } from '../../../functions/api/handler.js';
 import { FUNCTION_ENV } from '../../../shared/aws/function-config.js';
 import { SERVICE_NAME } from '../../../shared/aws/sync-telemetry.js';
@@ -61,7 +60,7 @@ export class ApiHarness {
     const lambda = await LambdaHarness.start(options);
     // What the stack gives the API function: the sync's lake settings, without the fan-out queue.
     const { [FUNCTION_ENV.landQueueUrl]: _queue, ...env } = lambda.env;
-    if (options.corsAllowOrigins) env[CORS_ALLOW_ORIGINS_ENV] = options.corsAllowOrigins.join(',');
+    if (options.corsAllowOrigins) env[FUNCTION_ENV.corsAllowOrigins] = options.corsAllowOrigins.join(',');
     return new ApiHarness(lambda, env);
   }
 
