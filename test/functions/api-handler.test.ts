@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPORT_EVENT_SOURCE, REPORT_LANDED_DETAIL_TYPE } from '../../shared/aws/report-events.js';
 import { SYNC_REQUESTED_DETAIL_TYPE } from '../../shared/aws/sync-requests.js';
 import { csvKey, manifestKey } from '../../shared/lake/layout.js';
 import { ApiHarness, type ApiHarnessOptions } from './support/api-harness.js';
 import { BUCKET, PREFIX } from './support/lambda-harness.js';
+
+/** Obviously fake, and new on every run. */
+const REVOKED_OAT = `test-revoked-oat-${randomUUID()}`;
 
 const DAILY = { type: 'usage_pulls', cadence: 'daily' } as const;
 const REPORTS = '/orgs/acme/reports/usage_pulls/daily';
@@ -167,7 +171,7 @@ describe('Handler: api', () => {
 
     it('answers 502 when Docker refuses the org\'s OAT, telling an operator what to do, never the OAT', async () => {
       // Prepare
-      const h = await start(1, { secretValue: () => 'dckr_oat_revoked' });
+      const h = await start(1, { secretValue: () => REVOKED_OAT });
 
       // Act
       const answer = await h.request('GET', `${REPORTS}/latest/download`);
@@ -175,7 +179,7 @@ describe('Handler: api', () => {
       // Assess
       expect(answer.statusCode).toBe(502);
       expect(answer.json()).toEqual({ error: "Docker refused this lake's credentials for the org; an operator must rotate its OAT" });
-      expect(h.lambda.rawOutput.join('\n')).not.toContain('dckr_oat_revoked');
+      expect(h.lambda.rawOutput.join('\n')).not.toContain(REVOKED_OAT);
     });
 
     it('answers 502 when Docker keeps failing, and logs the failure with its path', async () => {

@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { landMessage } from '../../shared/aws/land-queue.js';
 import type { WorkItem } from '../../shared/sync/plan.js';
 import { LambdaHarness, PREFIX } from './support/lambda-harness.js';
 import { lambdaContext } from './support/lambda-context.js';
+
+/** Obviously fake, and new on every run. */
+const REVOKED_OAT = `test-revoked-oat-${randomUUID()}`;
 
 let harness: LambdaHarness | undefined;
 
@@ -103,7 +107,7 @@ describe('Handler: land-report', () => {
     // Prepare
     harness = await LambdaHarness.start({
       sim: { orgs: ['acme'], days: 1, reportTypes: [{ type: 'usage_pulls', cadence: 'daily' }] },
-      secretValue: () => 'dckr_oat_revoked',
+      secretValue: () => REVOKED_OAT,
     });
     const [item] = itemsOf(harness, 'acme');
 
@@ -115,6 +119,6 @@ describe('Handler: land-report', () => {
     const failure = harness.printed.find((line) => line.message === 'failed; the message returns to the queue')!;
     expect(failure).toMatchObject({ auth: true, org: 'acme' });
     expect(String(failure.reason)).toContain('docker-reports/acme');
-    expect(harness.rawOutput.join('\n')).not.toContain('dckr_oat_revoked');
+    expect(harness.rawOutput.join('\n')).not.toContain(REVOKED_OAT);
   });
 });

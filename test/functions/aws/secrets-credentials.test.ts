@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -6,7 +7,8 @@ import { SecretsCredentials, oatFrom, secretName } from '../../../shared/aws/sec
 import { ConfigError } from '../../../shared/errors.js';
 
 const ACME = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:docker-reports/acme-AbCdEf';
-const OAT = 'dckr_oat_7f3a9c1e5b2d4f6a8c0e';
+/** Obviously fake, and new on every run. */
+const OAT = `test-oat-${randomUUID()}`;
 const secrets = mockClient(SecretsManagerClient);
 
 function credentials(maxAgeSeconds?: number): SecretsCredentials {
