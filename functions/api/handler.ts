@@ -4,23 +4,15 @@ import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ReportsApi } from '../../shared/api/reports-api.js';
-import { readFunctionConfig } from '../../shared/aws/function-config.js';
 import { landAndAnnounce } from '../../shared/aws/land-and-announce.js';
-import { createLakeRuntime, type AwsClients } from '../../shared/aws/lake-runtime.js';
+import { lazyLakeRuntime, type HandlerDeps } from '../../shared/aws/lake-runtime.js';
 import { createObservability, type Observability } from '../../shared/aws/observability.js';
 import { S3DownloadSigner } from '../../shared/aws/s3-download-signer.js';
 import { requestSync } from '../../shared/aws/sync-requests.js';
-import type { Environment } from '../../shared/config.js';
 import { messageOf } from '../../shared/errors.js';
-import type { HttpDeps } from '../../shared/http/http-client.js';
 import { allowedOrigins, corsHeaders } from './cors-headers.js';
 
-export interface ApiHandlerDeps extends Pick<Observability, 'logger'> {
-  readonly env: Environment;
-  readonly clients?: AwsClients;
-  readonly http?: Partial<HttpDeps>;
-  readonly now?: () => Date;
-}
+export interface ApiHandlerDeps extends Pick<Observability, 'logger'>, HandlerDeps {}
 
 /**
  * The on-demand API behind API Gateway (REST, IAM-authorized): turns the
@@ -33,10 +25,10 @@ export function createApiHandler(deps: ApiHandlerDeps) {
   const corsOrigins = allowedOrigins(deps.env);
 
   function build(): ReportsApi {
-    const config = readFunctionConfig(deps.env);
+    // The signer and the sync requests use the same clients as the runtime.
     const s3 = deps.clients?.s3 ?? new S3Client({});
     const eventBridge = deps.clients?.eventBridge ?? new EventBridgeClient({});
-    const runtime = createLakeRuntime({ config, log: deps.logger, clients: { ...deps.clients, s3, eventBridge }, http: deps.http, now: deps.now });
+    const { config, runtime } = lazyLakeRuntime({ ...deps, clients: { ...deps.clients, s3, eventBridge } }, deps.logger)();
     return new ReportsApi({
       orgs: config.orgs,
       sink: runtime.sink,

@@ -3,22 +3,14 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import pLimit from 'p-limit';
-import { readFunctionConfig } from '../../shared/aws/function-config.js';
 import { parseLandMessage } from '../../shared/aws/land-queue.js';
-import { createLakeRuntime, type AwsClients } from '../../shared/aws/lake-runtime.js';
+import { lazyLakeRuntime, type HandlerDeps } from '../../shared/aws/lake-runtime.js';
 import { createObservability, type Observability } from '../../shared/aws/observability.js';
 import { addFailed, addLanded, emptyTotals, recordTotals } from '../../shared/aws/sync-telemetry.js';
-import type { Environment } from '../../shared/config.js';
 import { isAuthError, messageOf } from '../../shared/errors.js';
-import type { HttpDeps } from '../../shared/http/http-client.js';
 import { landAndAnnounce } from '../../shared/aws/land-and-announce.js';
 
-export interface LandReportHandlerDeps extends Observability {
-  readonly env: Environment;
-  readonly clients?: AwsClients;
-  readonly http?: Partial<HttpDeps>;
-  readonly now?: () => Date;
-}
+export interface LandReportHandlerDeps extends Observability, HandlerDeps {}
 
 /**
  * The fan-out worker: one SQS message per report. Each record is landed on
@@ -26,14 +18,10 @@ export interface LandReportHandlerDeps extends Observability {
  * only they return to the queue, and the landed ones are never landed twice.
  */
 export function createLandReportHandler(deps: LandReportHandlerDeps) {
-  let built: { config: ReturnType<typeof readFunctionConfig>; runtime: ReturnType<typeof createLakeRuntime> } | undefined;
+  const built = lazyLakeRuntime(deps, deps.logger);
 
   async function landReports(event: SQSEvent, _context: Context): Promise<SQSBatchResponse> {
-    if (!built) {
-      const config = readFunctionConfig(deps.env);
-      built = { config, runtime: createLakeRuntime({ config, log: deps.logger, clients: deps.clients, http: deps.http, now: deps.now }) };
-    }
-    const { config, runtime } = built;
+    const { config, runtime } = built();
     const totals = emptyTotals([]);
     const limit = pLimit(config.concurrency);
     const failures: string[] = [];

@@ -2,22 +2,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { readFunctionConfig } from '../../shared/aws/function-config.js';
-import { createLakeRuntime, type AwsClients } from '../../shared/aws/lake-runtime.js';
+import { lazyLakeRuntime, type HandlerDeps } from '../../shared/aws/lake-runtime.js';
 import { createObservability, type Observability } from '../../shared/aws/observability.js';
 import { recordTotals } from '../../shared/aws/sync-telemetry.js';
-import type { Environment } from '../../shared/config.js';
-import type { HttpDeps } from '../../shared/http/http-client.js';
 import { runLambdaSync, type SyncAnswer } from './run-lambda-sync.js';
 import { parseSyncRequest } from './sync-request.js';
 
-export interface SyncHandlerDeps extends Observability {
-  /** The function's environment, read once. */
-  readonly env: Environment;
-  readonly clients?: AwsClients;
-  readonly http?: Partial<HttpDeps>;
-  readonly now?: () => Date;
-}
+export interface SyncHandlerDeps extends Observability, HandlerDeps {}
 
 /**
  * The scheduled sync: parse the event, run the engine for the configured
@@ -26,16 +17,13 @@ export interface SyncHandlerDeps extends Observability {
  * invocation of the same execution environment.
  */
 export function createSyncHandler(deps: SyncHandlerDeps) {
-  let built: { config: ReturnType<typeof readFunctionConfig>; runtime: ReturnType<typeof createLakeRuntime> } | undefined;
+  const built = lazyLakeRuntime(deps, deps.logger);
 
   async function sync(event: unknown, _context: Context): Promise<SyncAnswer> {
-    if (!built) {
-      const config = readFunctionConfig(deps.env);
-      built = { config, runtime: createLakeRuntime({ config, log: deps.logger, clients: deps.clients, http: deps.http, now: deps.now }) };
-    }
-    const request = parseSyncRequest(event, built.config.orgs);
+    const { config, runtime } = built();
+    const request = parseSyncRequest(event, config.orgs);
     deps.logger.info('sync started', { request });
-    const outcome = await runLambdaSync(request, built.config, built.runtime, deps.logger);
+    const outcome = await runLambdaSync(request, config, runtime, deps.logger);
     recordTotals(deps.metrics, outcome.totals);
     deps.logger.info('sync finished', { ...outcome.answer, failed: outcome.answer.failed.length });
     return outcome.answer;

@@ -6,8 +6,9 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { dockerApi } from '../docker/docker-api.js';
 import type { EnterpriseClient } from '../docker/enterprise-client.js';
 import { HttpClient, defaultHttpDeps, type HttpDeps } from '../http/http-client.js';
+import type { Environment } from '../config.js';
 import { S3Sink } from '../sinks/s3-sink.js';
-import type { FunctionConfig } from './function-config.js';
+import { readFunctionConfig, type FunctionConfig } from './function-config.js';
 import { GlueTableCatalog } from './glue-table-catalog.js';
 import { LandQueue } from './land-queue.js';
 import { ReportEvents } from './report-events.js';
@@ -74,5 +75,31 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
     events: new ReportEvents({ client: clients.eventBridge, eventBusName: config.eventBusName, lake: sink }),
     queue: config.landQueueUrl ? new LandQueue({ client: clients.sqs, queueUrl: config.landQueueUrl }) : undefined,
     now,
+  };
+}
+
+/** What every handler is given to build its runtime from. */
+export interface HandlerDeps {
+  /** The function's environment, read once. */
+  readonly env: Environment;
+  readonly clients?: AwsClients;
+  /** Replaces parts of the HTTP stack (tests: a fake sleep). */
+  readonly http?: Partial<HttpDeps>;
+  readonly now?: () => Date;
+}
+
+/**
+ * The function's configuration and runtime, built on the first invocation
+ * (a bad environment fails that invocation, with what to fix) and kept for
+ * the execution environment's next ones.
+ */
+export function lazyLakeRuntime(deps: HandlerDeps, log: LogSink): () => { config: FunctionConfig; runtime: LakeRuntime } {
+  let built: { config: FunctionConfig; runtime: LakeRuntime } | undefined;
+  return () => {
+    if (!built) {
+      const config = readFunctionConfig(deps.env);
+      built = { config, runtime: createLakeRuntime({ config, log, clients: deps.clients, http: deps.http, now: deps.now }) };
+    }
+    return built;
   };
 }
