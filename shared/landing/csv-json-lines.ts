@@ -11,6 +11,16 @@ const BACKSLASH = 0x5c;
 const NULL = Buffer.from('null');
 const ROW_END = Buffer.from('}\n');
 const EMPTY_ROW = Buffer.from('{}\n');
+/** Bytes that end an unquoted field. */
+const FIELD_END = new Uint8Array(256);
+FIELD_END[COMMA] = 1;
+FIELD_END[LF] = 1;
+FIELD_END[CR] = 1;
+/** Bytes JSON does not take as they are inside a string. */
+const NEEDS_ESCAPE = new Uint8Array(256);
+for (let b = 0; b < 0x20; b += 1) NEEDS_ESCAPE[b] = 1;
+NEEDS_ESCAPE[QUOTE] = 1;
+NEEDS_ESCAPE[BACKSLASH] = 1;
 /** How JSON writes the control characters it has short escapes for. */
 const SHORT_ESCAPES: Record<number, string> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r' };
 
@@ -119,11 +129,7 @@ export class CsvJsonLines {
           break;
         }
         i = j;
-        while (i < length) {
-          const c = input[i]!;
-          if (c === COMMA || c === LF || c === CR) break;
-          i += 1;
-        }
+        while (i < length && FIELD_END[input[i]!] === 0) i += 1;
         // Text between the closing quote and the separator: kept, read the slow way.
         if (i > j) {
           kind = 3;
@@ -131,11 +137,7 @@ export class CsvJsonLines {
           stop = i;
         }
       } else {
-        while (i < length) {
-          const c = input[i]!;
-          if (c === COMMA || c === LF || c === CR) break;
-          i += 1;
-        }
+        while (i < length && FIELD_END[input[i]!] === 0) i += 1;
         stop = i;
       }
       const at = this.count;
@@ -206,7 +208,11 @@ export class CsvJsonLines {
     this.reserve(span * 6 + columns.length * 48 + 8);
     for (let c = 0; c < columns.length; c += 1) {
       const column = columns[c]!;
-      this.write(column.key);
+      const key = column.key;
+      const out = this.out;
+      let at = this.length;
+      for (let k = 0; k < key.length; k += 1) out[at++] = key[k]!;
+      this.length = at;
       if (c >= count || starts[c] === ends[c]) this.write(NULL);
       else if (column.type === 'string') this.string(input, c);
       else this.typed(column, this.text(input, c));
@@ -237,7 +243,7 @@ export class CsvJsonLines {
     let run = this.starts[field]!;
     for (let i = run; i < end; i += 1) {
       const b = input[i]!;
-      if (b >= 0x20 && b !== QUOTE && b !== BACKSLASH) continue;
+      if (NEEDS_ESCAPE[b] === 0) continue;
       at = copyBytes(input, run, i, out, at);
       if (b === QUOTE) {
         // Inside a quoted field a quote is always doubled: one of the pair is the character.
