@@ -47,7 +47,8 @@ export async function coldStarts(rounds: number): Promise<Row[]> {
       const fits = bundle.bundleBytes < 1_000_000 && initMs < 150;
       rows.push({
         scenario: 'Lambda cold start',
-        contestant: bundle.path.split('/').slice(-2, -1)[0] ?? bundle.path,
+        // e.g. DockerReportsLake/Sync/LandReport/Function -> Sync/LandReport
+        contestant: bundle.path.split('/').slice(1, -1).join('/'),
         wallMs: initMs,
         verdict: `${kb.toFixed(0)} kB bundle, init ${initMs.toFixed(0)} ms (targets < 1 MB, < 150 ms) ${fits ? 'met' : 'NOT met'}`,
       });
