@@ -22,6 +22,7 @@ export interface LandingDeps {
   readonly idleTimeoutMs: number;
   /** Whole-report attempts when a download breaks, stalls or comes out short. @default 3 */
   readonly attempts?: number;
+  /** Bytes received; negative for the bytes of an attempt that was discarded. */
   readonly onBytes?: (count: number) => void;
   readonly onRetry?: (ref: ReportRef, attempt: number, reason: string) => void;
 }
@@ -147,6 +148,8 @@ async function streamBody(
   if (failure) {
     // A file that did complete before the failure is not landed (no manifest); remove it anyway.
     await Promise.allSettled([deps.sink.delete(queryKey)]);
+    // Progress counts bytes kept: these were not.
+    deps.onBytes?.(-meter.bytes);
     throw failure.reason;
   }
   return { bytes: meter.bytes, sha256: meter.sha256, rows: query.stats.rows, invalidValues: query.stats.invalidValues };

@@ -7,6 +7,7 @@ export type SyncEvent =
   | { readonly kind: 'planned'; readonly org: string; readonly type: string; readonly cadence: string; readonly toLand: number; readonly toLandBytes: number; readonly alreadyLanded: number }
   | { readonly kind: 'queued'; readonly item: WorkItem }
   | { readonly kind: 'landing'; readonly ref: ReportRef; readonly bytes: number }
+  /** Bytes received; negative for those of an attempt that was discarded, so a sum is what was kept. */
   | { readonly kind: 'bytes'; readonly count: number }
   | { readonly kind: 'landed'; readonly landed: LandedReport }
   | { readonly kind: 'failed'; readonly failure: SyncFailure }
