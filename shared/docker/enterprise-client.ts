@@ -123,10 +123,11 @@ export class EnterpriseClient {
       });
       if (response.status === 200 && response.body) {
         const length = response.headers.get('content-length');
-        return {
-          body: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-          contentLength: length === null ? undefined : Number(length),
-        };
+        const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+        // The caller may start reading later (landing asks for the download while it fetches the
+        // schema): a connection reset before then must wait for its pipeline, not crash the process.
+        body.on('error', () => undefined);
+        return { body, contentLength: length === null ? undefined : Number(length) };
       }
       await response.body?.cancel().catch(() => undefined);
       if (response.status === 404) {
