@@ -77,9 +77,12 @@ class FakeDocker {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** Fixed once, so the JWT a test expects is the one the fake issued, whenever the second turns. */
+  private readonly issuedAt = Math.floor(Date.now() / 1000);
+
   jwt(n: number): string {
     const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    return `${segment({ alg: 'HS256' })}.${segment({ sub: ORG, n, exp: Math.floor(Date.now() / 1000) + 600 })}.sig`;
+    return `${segment({ alg: 'HS256' })}.${segment({ sub: ORG, n, exp: this.issuedAt + 600 })}.sig`;
   }
 
   exchanges(): Seen[] {
