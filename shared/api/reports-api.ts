@@ -19,7 +19,7 @@ import type { DownloadSigner } from './download-signer.js';
 import { encodeCursor } from './page-cursor.js';
 import { reportIndex, type IndexedReport } from './report-index.js';
 
-/** How long a download URL works: short, the upper bound is 5 minutes. */
+/** How long a download URL works: 5 minutes, long enough to start a download, short enough not to be shared around. */
 export const DOWNLOAD_URL_SECONDS = 300;
 
 export interface ReportsApiDeps {
