@@ -115,7 +115,7 @@ export class DockerReportsStack extends Stack {
     });
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.url,
-      description: 'Base URL of the reports API (IAM/SigV4): GET <this>orgs/<org>/reports; see docs/api.md',
+      description: 'Base URL of the reports API (IAM/SigV4): GET <this>orgs/<org>/reports; see "The reports API" in README.md',
     });
     new CfnOutput(this, 'ApiInvokeArn', {
       value: this.api.invokeArn,

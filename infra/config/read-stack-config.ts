@@ -62,7 +62,7 @@ export function parseStackConfig(input: unknown): StackConfig {
   throw new StackConfigError(
     `Invalid docker-reports configuration:\n${problems.join('\n')}\n` +
       `Fix it in cdk.json (context "${CONFIG_CONTEXT_KEY}"), in the file given with -c ${CONFIG_FILE_CONTEXT_KEY}=..., ` +
-      'or on the command line (-c orgs=acme,beta). See docs/deploy.md.',
+      'or on the command line (-c orgs=acme,beta). See "Deploy on AWS" in README.md.',
   );
 }
 

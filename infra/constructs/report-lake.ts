@@ -64,7 +64,7 @@ export class ReportLake extends Construct {
       Annotations.of(this).addWarningV2(
         'docker-reports:existing-bucket',
         `Landing into the existing bucket ${props.existingBucketName}: its encryption, versioning, lifecycle rules, ` +
-          'access logging and EventBridge notifications are not managed by this stack. See docs/deploy.md, "An existing bucket".',
+          'access logging and EventBridge notifications are not managed by this stack. See "An existing bucket" in README.md.',
       );
       return;
     }
