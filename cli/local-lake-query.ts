@@ -1,11 +1,10 @@
 import { DuckDBInstance, type DuckDBConnection, type Json } from '@duckdb/node-api';
-import { readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import { DUCKDB_TYPES } from '../shared/lake/lake-types.js';
 import { QUERY_ROOT, TABLE_FILE, tableName } from '../shared/lake/layout.js';
 import { tableDefinitionSchema, type TableDefinition } from '../shared/lake/table-catalog.js';
-import { readFile } from 'node:fs/promises';
 
 export interface QueryResult {
   readonly columns: string[];

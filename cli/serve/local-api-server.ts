@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { ReportsApi } from '../../shared/api/reports-api.js';
 import { HmacUrlSigner, LOCAL_LAKE_PATH } from '../../shared/api/hmac-url-signer.js';
-import type { ApiResponse } from '../../shared/api/api-types.js';
 import { EnvCredentials, readEngineEnv, type Environment } from '../../shared/config.js';
 import { dockerApi } from '../../shared/docker/docker-api.js';
 import { HttpClient } from '../../shared/http/http-client.js';
@@ -14,7 +13,7 @@ import { FsSink } from '../../shared/sinks/fs-sink.js';
 import { landItem } from '../../shared/sync/land-item.js';
 import { syncLake } from '../../shared/sync/sync.js';
 import { messageOf } from '../../shared/errors.js';
-import { ApiError } from '../../shared/api/api-types.js';
+import { ApiError, errorResponse, type ApiResponse } from '../../shared/api/api-types.js';
 
 export interface LocalApiOptions {
   readonly lake: string;
@@ -72,7 +71,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     void serve(request, response).catch((error: unknown) => {
       options.log(`error: ${messageOf(error)}`);
-      if (!response.headersSent) write(response, { status: 500, headers: {}, body: JSON.stringify({ error: 'internal error' }) });
+      if (!response.headersSent) write(response, errorResponse(new ApiError(500, 'internal error')));
       else response.destroy();
     });
   });
@@ -94,13 +93,13 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const granted = signer.verify(target);
     if ('refused' in granted) {
       const message = granted.refused === 'expired' ? 'Request has expired' : 'signature does not match';
-      write(response, { status: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: message }) });
+      write(response, errorResponse(new ApiError(403, message)));
       return;
     }
     const path = sink.uri(granted.key);
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) {
-      write(response, { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'not found' }) });
+      write(response, errorResponse(new ApiError(404, 'not found')));
       return;
     }
     response.writeHead(200, {
