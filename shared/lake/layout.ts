@@ -1,66 +1,99 @@
-import type { ReportRef } from '../docker/payloads.js';
+import type { DatasetRef, PeriodRef, ScopedDataset, SourceId } from '../sources/model.js';
+import { SOURCE_IDS } from '../sources/model.js';
+import { specOf } from '../sources/source-specs.js';
 
 /**
  * Where everything lives in the lake, relative to the destination's root
  * (a folder, or `s3://bucket/prefix`). See DESIGN.md, "The lake".
  *
- * enterprise/{type}/{cadence}/org={org}/date={date}/{type}_{cadence}_{date}.csv   audit copy, byte for byte
- * enterprise/{type}/{cadence}/org={org}/date={date}/_manifest.json               written last
- * query/enterprise/{type}/{cadence}/org={org}/date={date}/part-{stamp}.json.gz    what Athena and DuckDB read
- * query/enterprise/{type}/{cadence}/_table.json                                  the table's columns
+ * {source}/{name}/{cadence}/{scope}={s}/{period}={p}/{file}                       audit copy, byte for byte
+ * {source}/{name}/{cadence}/{scope}={s}/{period}={p}/_manifest.json               written last
+ * query/{source}/{name}/{cadence}/{scope}={s}/{period}={p}/{name}_{cadence}_{p}.parquet  what Athena and DuckDB read
+ * query/{source}/{name}/{cadence}/_table.json                                      the table's columns
+ *
+ * For the Enterprise source that is `enterprise/usage_pulls/daily/org=acme/date=2026-06-16/...`.
  */
-export const AUDIT_ROOT = 'enterprise';
-export const QUERY_ROOT = 'query/enterprise';
+export const QUERY_ROOT = 'query';
 export const MANIFEST_FILE = '_manifest.json';
 export const TABLE_FILE = '_table.json';
 
-export function reportFolder(ref: ReportRef): string {
-  return `${orgFolder(ref.type, ref.cadence, ref.org)}date=${ref.date}/`;
+/** Everything landed for one scope's dataset. */
+export function auditScopeFolder(dataset: ScopedDataset): string {
+  const spec = specOf(dataset.source);
+  return `${spec.root}/${dataset.name}/${dataset.cadence}/${spec.scopeKey}=${dataset.scope}/`;
 }
 
-/** Everything landed for one org's type and cadence. */
-export function orgFolder(type: string, cadence: string, org: string): string {
-  return `${AUDIT_ROOT}/${type}/${cadence}/org=${org}/`;
+export function auditPeriodFolder(ref: PeriodRef): string {
+  return `${auditScopeFolder(ref)}${periodFolderName(ref.source, ref.period)}`;
 }
 
-export function csvKey(ref: ReportRef): string {
-  return `${reportFolder(ref)}${ref.type}_${ref.cadence}_${ref.date}.csv`;
+/** A period's folder below a scope folder, alike in the audit and query trees: `date=2026-06-16/`. */
+export function periodFolderName(source: SourceId, period: string): string {
+  return `${specOf(source).periodKey}=${period}/`;
 }
 
-export function manifestKey(ref: ReportRef): string {
-  return `${reportFolder(ref)}${MANIFEST_FILE}`;
+/** The audit copy of a period's file `index`, kept as served (`gzip` when its bytes are). */
+export function auditFileKey(ref: PeriodRef, index: number, gzip = false): string {
+  return `${auditPeriodFolder(ref)}${specOf(ref.source).auditFileName(ref, index, gzip)}`;
 }
 
-/** The table folder of a type and cadence: what Glue's location and DuckDB's view point at. */
-export function queryTableFolder(type: string, cadence: string): string {
-  return `${QUERY_ROOT}/${type}/${cadence}/`;
+export function manifestKey(ref: PeriodRef): string {
+  return `${auditPeriodFolder(ref)}${MANIFEST_FILE}`;
 }
 
-export function tableDefinitionKey(type: string, cadence: string): string {
-  return `${queryTableFolder(type, cadence)}${TABLE_FILE}`;
+/** The table folder of a dataset: what Glue's location and DuckDB's view point at. */
+export function queryTableFolder(dataset: DatasetRef): string {
+  return `${QUERY_ROOT}/${specOf(dataset.source).root}/${dataset.name}/${dataset.cadence}/`;
+}
+
+/** A scope's partitions of a dataset's table. */
+export function queryScopeFolder(dataset: ScopedDataset): string {
+  return `${queryTableFolder(dataset)}${specOf(dataset.source).scopeKey}=${dataset.scope}/`;
+}
+
+/** One period's partition: it holds exactly one object, the period's query copy. */
+export function queryPartitionFolder(ref: PeriodRef): string {
+  return `${queryScopeFolder(ref)}${periodFolderName(ref.source, ref.period)}`;
 }
 
 /**
- * The query copy's key. Each landing writes a new key (never rewriting an
- * object a running query may be reading); the stamp is the landing's time.
+ * The query copy's key: fixed for a period, so a re-landing replaces the one
+ * object rather than adding a second one that Athena would count as well.
  */
-export function queryCopyKey(ref: ReportRef, fetchedAt: Date): string {
-  const stamp = fetchedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${queryTableFolder(ref.type, ref.cadence)}org=${ref.org}/date=${ref.date}/part-${stamp}.json.gz`;
+export function queryObjectKey(ref: PeriodRef, extension: string): string {
+  return `${queryPartitionFolder(ref)}${ref.name}_${ref.cadence}_${ref.period}${extension}`;
 }
+
+export function tableDefinitionKey(dataset: DatasetRef): string {
+  return `${queryTableFolder(dataset)}${TABLE_FILE}`;
+}
+
+/** The lake's top folders: each source's audit tree, and the query tree. What the stack grants and expires. */
+export const LAKE_TREES: readonly string[] = [...SOURCE_IDS.map((source) => specOf(source).root), QUERY_ROOT];
+
+/** The query tree of a source, where its table folders are. */
+export function querySourceFolder(source: SourceId): string {
+  return `${QUERY_ROOT}/${specOf(source).root}/`;
+}
+
+const DATE = '(\\d{4}-\\d{2}-\\d{2})';
 
 /**
- * The table (Glue) and view (DuckDB) of a type and cadence: `{type}_{cadence}`,
- * '-' turned into '_' so SQL needs no quoting.
+ * Splits a key below a scope folder ({@link auditScopeFolder} or
+ * {@link queryScopeFolder}) into its period and file name.
  */
-export function tableName(type: string, cadence: string): string {
-  return `${type}_${cadence}`.replace(/-/g, '_');
+export function parsePeriodFileKey(source: SourceId, relativeKey: string): { period: string; file: string } | undefined {
+  const match = new RegExp(`^${specOf(source).periodKey}=${DATE}/([^/]+)$`).exec(relativeKey);
+  return match ? { period: match[1]!, file: match[2]! } : undefined;
 }
 
-const REPORT_FILE_KEY = /^date=(\d{4}-\d{2}-\d{2})\/([^/]+)$/;
-
-/** Splits a key below {@link orgFolder} into its report date and file name. */
-export function parseReportFileKey(relativeKey: string): { date: string; file: string } | undefined {
-  const match = REPORT_FILE_KEY.exec(relativeKey);
-  return match ? { date: match[1]!, file: match[2]! } : undefined;
+/** The dataset of a `query/{source}/{name}/{cadence}/_table.json` key, if it is one. */
+export function parseTableDefinitionKey(key: string): DatasetRef | undefined {
+  for (const source of SOURCE_IDS) {
+    const prefix = querySourceFolder(source);
+    if (!key.startsWith(prefix)) continue;
+    const match = /^([a-z0-9][a-z0-9_-]*)\/([a-z0-9][a-z0-9_-]*)\/_table\.json$/.exec(key.slice(prefix.length));
+    if (match) return { source, name: match[1]!, cadence: match[2]! };
+  }
+  return undefined;
 }
