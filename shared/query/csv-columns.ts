@@ -1,0 +1,39 @@
+import type { LakeType } from '../lake/lake-types.js';
+import { columnName, type FieldColumn } from '../lake/table-columns.js';
+
+/** One column of the query copy: which CSV cell it comes from, its name and type. */
+export interface OutputColumn {
+  /** The cell's position in each CSV record. */
+  readonly index: number;
+  readonly name: string;
+  readonly type: LakeType;
+}
+
+/**
+ * Matches a CSV header to the columns planned for its fields, by name (so
+ * the CSV's own order counts, whatever the schema's order). A header cell no
+ * field describes still lands, as a string under its own lower-case name; a
+ * name met twice gets `_2`, `_3`, ... so no cell hides another. `reserved`
+ * names (the partition columns) are never taken.
+ */
+export function outputColumns(header: readonly string[], planned: readonly FieldColumn[], reserved: readonly string[]): OutputColumn[] {
+  const byField = new Map(planned.map((column) => [column.field, column]));
+  const taken = new Set<string>(reserved);
+  const used = new Set<FieldColumn>();
+  const columns: OutputColumn[] = [];
+  header.forEach((cell, index) => {
+    const target = byField.get(cell) ?? byField.get(cell.trim());
+    if (target && !used.has(target)) {
+      used.add(target);
+      taken.add(target.column);
+      columns.push({ index, name: target.column, type: target.type });
+      return;
+    }
+    const base = columnName(cell, reserved);
+    let name = base;
+    for (let n = 2; taken.has(name) || planned.some((c) => c.column === name && !used.has(c)); n += 1) name = `${base}_${n}`;
+    taken.add(name);
+    columns.push({ index, name, type: 'string' });
+  });
+  return columns;
+}

@@ -1,0 +1,198 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import type { LakeType } from '../lake/lake-types.js';
+import type { FieldColumn } from '../lake/table-columns.js';
+import { readCsvHeader } from './csv-header.js';
+import { outputColumns, type OutputColumn } from './csv-columns.js';
+import type { DuckDbEngine } from './duckdb-engine.js';
+
+/** One local file of a period, as landed. */
+export interface LocalCsv {
+  readonly path: string;
+  readonly gzip: boolean;
+}
+
+export interface EncodeRequest {
+  /** The period's files, in order; the first one's header names the columns. */
+  readonly files: readonly LocalCsv[];
+  /** Where each field lands (the table's column plan). */
+  readonly columns: readonly FieldColumn[];
+  /** Names a header cell may not take (the partition columns). */
+  readonly reserved: readonly string[];
+  /** The Parquet file to write. */
+  readonly output: string;
+}
+
+export interface EncodeStats {
+  readonly rows: number;
+  /** Values that did not fit their column's type, written as NULL. */
+  readonly invalidValues: number;
+}
+
+/** Rows per row group: small enough to keep the writer's memory bounded, large enough for Athena's reads. */
+const ROW_GROUP_SIZE = 30_000;
+/** DuckDB's CSV read buffer; its default (16 MB a thread) costs memory without speed here. */
+const CSV_BUFFER_BYTES = 8_000_000;
+
+/**
+ * Writes a period's query copy: its CSV files (RFC 4180; gzip ones
+ * decompressed) as one zstd Parquet file typed from the column plan,
+ * converted by DuckDB in native code. Every cell is read as text and cast:
+ * a value that does not fit its type is NULL and counted, never a failed
+ * report. A CSV whose rows are ragged, or whose bytes are not all UTF-8, is
+ * read again the lenient way (short rows padded; invalid bytes replaced),
+ * since one odd row must not keep a period out of the lake; the audit copy
+ * keeps the exact bytes anyway.
+ */
+export async function encodeParquet(engine: DuckDbEngine, request: EncodeRequest): Promise<EncodeStats> {
+  const first = request.files[0];
+  const header = first ? await readCsvHeader(first.path, { gzip: first.gzip }) : [];
+  const columns = header.length > 0 ? outputColumns(header, request.columns, request.reserved) : [];
+  if (columns.length === 0) {
+    // Not even a header: a table-shaped file with no rows.
+    await engine.run((db) => db.run(emptyCopy(request.columns, request.output)));
+    return { rows: 0, invalidValues: 0 };
+  }
+  const width = header.length;
+  const attempt = (files: readonly LocalCsv[], lenient: boolean) =>
+    engine.run(async (db) => {
+      const source = csvSource(files, width, lenient);
+      const stats = await copyStats(db, `COPY (SELECT ${columns.map(typedExpression).join(', ')} FROM ${source}) TO ${literal(request.output)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE}, RETURN_STATS true)`);
+      return { rows: stats.rows, invalidValues: await invalidValues(db, source, columns, stats.nulls) };
+    });
+  try {
+    return await attempt(request.files, false);
+  } catch (error) {
+    if (!isCsvError(error)) throw error;
+  }
+  try {
+    return await attempt(request.files, true);
+  } catch (error) {
+    if (!isUnicodeError(error)) throw error;
+  }
+  const sanitized = await Promise.all(request.files.map((file, i) => sanitizeUtf8(file, `${request.output}.utf8-${i}.csv`)));
+  try {
+    return await attempt(sanitized, true);
+  } finally {
+    await Promise.all(sanitized.map((file) => rm(file.path, { force: true })));
+  }
+}
+
+/** The cast that makes one text cell a value of its column's type, or NULL when it does not fit. */
+function typedExpression(column: OutputColumn): string {
+  const cell = `c${column.index}`;
+  return `${castOf(cell, column.type)} AS ${identifier(column.name)}`;
+}
+
+function castOf(cell: string, type: LakeType): string {
+  switch (type) {
+    case 'string':
+      return cell;
+    case 'bigint':
+      // TRY_CAST alone would round "1.5" to 2 and read "1e2" as 100.
+      return `CASE WHEN regexp_full_match(${cell}, '\\s*[+-]?[0-9]+\\s*') THEN TRY_CAST(trim(${cell}) AS BIGINT) END`;
+    case 'double':
+      return `CASE WHEN isfinite(TRY_CAST(trim(${cell}) AS DOUBLE)) THEN TRY_CAST(trim(${cell}) AS DOUBLE) END`;
+    case 'boolean':
+      return `TRY_CAST(trim(${cell}) AS BOOLEAN)`;
+    case 'date':
+      return `TRY_CAST(trim(${cell}) AS DATE)`;
+    case 'timestamp':
+      // Read with its offset (none: UTC), kept as the UTC wall-clock time.
+      return `CAST(TRY_CAST(trim(${cell}) AS TIMESTAMPTZ) AS TIMESTAMP)`;
+  }
+}
+
+const DUCKDB_TYPE: Record<LakeType, string> = {
+  string: 'VARCHAR',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+};
+
+function csvSource(files: readonly LocalCsv[], width: number, lenient: boolean): string {
+  const paths = `[${files.map((file) => literal(file.path)).join(', ')}]`;
+  const cells = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  const compression = files.some((file) => file.gzip) ? 'gzip' : 'none';
+  const options = [
+    'header = true',
+    'auto_detect = false',
+    "delim = ','",
+    `quote = '"'`,
+    `escape = '"'`,
+    'strict_mode = false',
+    `compression = '${compression}'`,
+    `buffer_size = ${CSV_BUFFER_BYTES}`,
+    `columns = {${cells}}`,
+    // Padding short rows is only possible reading with one thread.
+    ...(lenient ? ['null_padding = true', 'parallel = false'] : []),
+  ];
+  return `read_csv(${paths}, ${options.join(', ')})`;
+}
+
+async function copyStats(db: DuckDBConnection, sql: string): Promise<{ rows: number; nulls: Map<string, number> }> {
+  const reader = await db.runAndReadAll(sql);
+  const [row] = reader.getRowObjectsJson() as { count?: unknown; column_statistics?: unknown }[];
+  const nulls = new Map<string, number>();
+  for (const entry of (row?.column_statistics ?? []) as { key: string; value: { key: string; value: string }[] }[]) {
+    const count = entry.value.find((stat) => stat.key === 'null_count')?.value;
+    nulls.set(entry.key.replace(/^"|"$/g, ''), Number(count ?? 0));
+  }
+  return { rows: Number(row?.count ?? 0), nulls };
+}
+
+/**
+ * Values that did not fit their type: typed cells that are NULL where the text
+ * was not. A column with no NULL at all (the usual case) has none, so the CSV
+ * is read a second time only for the columns that have some.
+ */
+async function invalidValues(db: DuckDBConnection, source: string, columns: readonly OutputColumn[], nulls: ReadonlyMap<string, number>): Promise<number> {
+  const suspects = columns.filter((column) => column.type !== 'string' && (nulls.get(column.name) ?? 0) > 0);
+  if (suspects.length === 0) return 0;
+  const checks = suspects.map((column) => `count(*) FILTER (WHERE c${column.index} IS NOT NULL AND ${castOf(`c${column.index}`, column.type)} IS NULL)`);
+  const reader = await db.runAndReadAll(`SELECT ${checks.join(' + ')} AS invalid FROM ${source}`);
+  return Number((reader.getRowObjectsJson()[0] as { invalid?: unknown } | undefined)?.invalid ?? 0);
+}
+
+function emptyCopy(columns: readonly FieldColumn[], output: string): string {
+  const select = columns.length > 0 ? columns.map((c) => `CAST(NULL AS ${DUCKDB_TYPE[c.type]}) AS ${identifier(c.column)}`).join(', ') : 'CAST(NULL AS VARCHAR) AS "_empty"';
+  return `COPY (SELECT ${select} LIMIT 0) TO ${literal(output)} (FORMAT parquet, COMPRESSION zstd)`;
+}
+
+/** A copy of a CSV whose invalid UTF-8 bytes are replaced (U+FFFD), so DuckDB reads every row. */
+async function sanitizeUtf8(file: LocalCsv, path: string): Promise<LocalCsv> {
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  const recode = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      callback(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8'));
+    },
+    flush(callback) {
+      callback(null, Buffer.from(decoder.decode(), 'utf8'));
+    },
+  });
+  const input = createReadStream(file.path);
+  await (file.gzip ? pipeline(input, createGunzip(), recode, createWriteStream(path)) : pipeline(input, recode, createWriteStream(path)));
+  return { path, gzip: false };
+}
+
+function isCsvError(error: unknown): boolean {
+  return error instanceof Error && /CSV Error|Invalid Input Error/i.test(error.message);
+}
+
+function isUnicodeError(error: unknown): boolean {
+  return error instanceof Error && /unicode|utf-?8/i.test(error.message);
+}
+
+export function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+export function identifier(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
