@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConfigError } from '../errors.js';
-import type { LakeObject, LakeSink } from './lake-sink.js';
+import type { LakeObject, LakeSink, LocalCopy, StagedFile } from './lake-sink.js';
 
 /** `.{name}.{pid}.{random}.partial`: hidden from Athena, DuckDB globs and listings. */
 const TEMPORARY = /^\.(.+)\.(\d+)\.[0-9a-f]+\.partial$/;
@@ -32,15 +32,11 @@ export class FsSink implements LakeSink {
 
   async write(key: string, body: Readable | string): Promise<void> {
     guardEarlyError(body);
-    const target = this.pathOf(key);
-    const folder = dirname(target);
-    await mkdir(folder, { recursive: true });
-    const name = target.slice(folder.length + 1);
-    const temporary = join(folder, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+    const temporary = await this.temporaryFor(key);
     try {
       const source = typeof body === 'string' ? Readable.from([Buffer.from(body)]) : body;
       await pipeline(source, createWriteStream(temporary));
-      await rename(temporary, target);
+      await rename(temporary, this.pathOf(key));
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
@@ -74,8 +70,40 @@ export class FsSink implements LakeSink {
     }
   }
 
+  async folders(prefix: string): Promise<string[]> {
+    const entries = await readdir(this.pathOf(prefix), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  }
+
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  /** A hidden temporary beside `key`; publishing it links it into place, so it stays readable until discarded. */
+  async stage(key: string): Promise<StagedFile> {
+    const path = await this.temporaryFor(key);
+    return {
+      path,
+      publish: async (target: string) => {
+        // Same folder, same file system: a second name for the same bytes, then an atomic rename over the target.
+        const second = await this.temporaryFor(target);
+        try {
+          await link(path, second).catch(() => copyFile(path, second));
+          await rename(second, this.pathOf(target));
+        } catch (error) {
+          await rm(second, { force: true });
+          throw error;
+        }
+      },
+      discard: () => rm(path, { force: true }),
+    };
+  }
+
+  async localCopy(key: string): Promise<LocalCopy> {
+    return { path: this.pathOf(key), release: async () => undefined };
   }
 
   /** Creates the lake's folder if needed, and deletes temporaries whose writing process is gone (killed mid-write). */
@@ -94,6 +122,15 @@ export class FsSink implements LakeSink {
       removed += 1;
     }
     return removed;
+  }
+
+  /** A new hidden temporary name in the folder of `key` (the folder made if needed). */
+  private async temporaryFor(key: string): Promise<string> {
+    const target = this.pathOf(key);
+    const folder = dirname(target);
+    await mkdir(folder, { recursive: true });
+    const name = target.slice(folder.length + 1);
+    return join(folder, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
   }
 
   private pathOf(key: string): string {

@@ -11,6 +11,26 @@ export interface WriteOptions {
 }
 
 /**
+ * A local file to fill, then put into the lake. Landing writes a period's
+ * bytes to staged files, verifies them, converts them locally, and only then
+ * publishes them, so nothing unverified is ever visible.
+ */
+export interface StagedFile {
+  /** Where to write the bytes. */
+  readonly path: string;
+  /** Puts the file's bytes at `key`, whole or not at all; the local file stays readable until {@link discard}. */
+  publish(key: string, options?: WriteOptions): Promise<void>;
+  /** Removes the local file (published or given up). Safe to call twice. */
+  discard(): Promise<void>;
+}
+
+/** A lake object's bytes as a local file, for as long as it is needed. */
+export interface LocalCopy {
+  readonly path: string;
+  release(): Promise<void>;
+}
+
+/**
  * Where the lake lives: a local folder or an S3 prefix. Keys are relative to the
  * sink's root and use `/`. A write is all or nothing: the object becomes
  * visible only once its whole body was written, and a body that errors leaves
@@ -26,7 +46,17 @@ export interface LakeSink {
   read(key: string): Promise<string | undefined>;
   /** Every visible object under a prefix (a folder-like prefix ending in `/`). */
   list(prefix: string): AsyncIterable<LakeObject>;
+  /** The names of the folders directly under a prefix ending in `/`. */
+  folders(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;
+  /**
+   * A local file to stage an object that will be published near `key` (in
+   * its folder): for a folder lake, a hidden temporary beside it, so that
+   * publishing is a rename; for S3, a spool file.
+   */
+  stage(key: string): Promise<StagedFile>;
+  /** The object at `key` as a local file (a folder lake's own file; an S3 object downloaded to the spool). */
+  localCopy(key: string): Promise<LocalCopy>;
   /**
    * Readies the lake for a run: fails early, with what to fix, when it cannot
    * be reached, and removes what an interrupted run left behind.

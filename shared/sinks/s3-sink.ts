@@ -7,9 +7,15 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ConfigError } from '../errors.js';
-import type { LakeObject, LakeSink, WriteOptions } from './lake-sink.js';
+import type { LakeObject, LakeSink, LocalCopy, StagedFile, WriteOptions } from './lake-sink.js';
 
 export interface S3SinkOptions {
   readonly client: S3Client;
@@ -18,8 +24,10 @@ export interface S3SinkOptions {
   readonly prefix?: string;
   /** Multipart part size; S3's minimum is 5 MiB. @default 5 MiB */
   readonly partSize?: number;
-  /** Parts uploaded at once per object; memory is about (queueSize + 1) x partSize. @default 2 */
+  /** Parts uploaded at once per object; memory is about (queueSize + 1) x partSize. @default 4 */
   readonly queueSize?: number;
+  /** Where staged files wait before their upload (a Lambda's /tmp). @default the system's temporary folder */
+  readonly spoolDir?: string;
 }
 
 /**
@@ -49,7 +57,7 @@ export class S3Sink implements LakeSink {
       client: this.options.client,
       params: { Bucket: this.options.bucket, Key: this.keyOf(key), Body: body, ContentType: options.contentType },
       partSize: this.options.partSize ?? 5 * 1024 * 1024,
-      queueSize: this.options.queueSize ?? 2,
+      queueSize: this.options.queueSize ?? 4,
       leavePartsOnError: false,
     });
     await upload.done();
@@ -82,6 +90,42 @@ export class S3Sink implements LakeSink {
     await this.options.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(key) }));
   }
 
+  async folders(prefix: string): Promise<string[]> {
+    const full = this.keyOf(prefix);
+    const names: string[] = [];
+    const pages = paginateListObjectsV2({ client: this.options.client }, { Bucket: this.options.bucket, Prefix: full, Delimiter: '/' });
+    for await (const page of pages) {
+      for (const common of page.CommonPrefixes ?? []) {
+        const name = common.Prefix?.slice(full.length).replace(/\/$/, '');
+        if (name) names.push(name);
+      }
+    }
+    return names.sort();
+  }
+
+  /** A spool file; publishing uploads it (the file stays until discarded). */
+  async stage(_key: string): Promise<StagedFile> {
+    const path = await this.spoolPath();
+    return {
+      path,
+      publish: (target, options) => this.write(target, createReadStream(path), options),
+      discard: () => rm(path, { force: true }),
+    };
+  }
+
+  /** Downloads the object to the spool. */
+  async localCopy(key: string): Promise<LocalCopy> {
+    const path = await this.spoolPath();
+    try {
+      const answer = await this.options.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(key) }));
+      await pipeline(answer.Body as Readable, createWriteStream(path));
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
+    return { path, release: () => rm(path, { force: true }) };
+  }
+
   /**
    * Checks the bucket can be listed. Nothing is left to clean: an interrupted
    * multipart upload is never visible, and the bucket's
@@ -105,6 +149,12 @@ export class S3Sink implements LakeSink {
   /** The object key in the bucket of a lake key (the prefix applied). */
   objectKey(key: string): string {
     return this.keyOf(key);
+  }
+
+  private async spoolPath(): Promise<string> {
+    const folder = join(this.options.spoolDir ?? tmpdir(), 'docker-reports-spool');
+    await mkdir(folder, { recursive: true });
+    return join(folder, `${process.pid}-${randomBytes(6).toString('hex')}`);
   }
 
   private keyOf(key: string): string {
