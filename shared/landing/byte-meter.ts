@@ -20,6 +20,8 @@ export interface ByteMeterOptions {
  */
 export class ByteMeter extends Transform {
   bytes = 0;
+  /** The body's first two bytes, for its magic number. */
+  private head = Buffer.alloc(0);
   private readonly hash: Hash = createHash('sha256');
   private digest: string | undefined;
   private idle: NodeJS.Timeout | undefined;
@@ -36,8 +38,14 @@ export class ByteMeter extends Transform {
     return this.digest;
   }
 
+  /** Whether the body is gzip (its magic number, not its name, says so). */
+  get gzip(): boolean {
+    return this.head.length === 2 && this.head[0] === 0x1f && this.head[1] === 0x8b;
+  }
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.armIdleTimer();
+    if (this.head.length < 2) this.head = Buffer.concat([this.head, chunk.subarray(0, 2 - this.head.length)]);
     this.bytes += chunk.length;
     if (this.bytes > this.options.expectedBytes) {
       callback(this.mismatch('more'));

@@ -1,27 +1,22 @@
-import type { EnterpriseClient } from '../docker/enterprise-client.js';
-import type { Report, ReportTypeInfo } from '../docker/payloads.js';
-import { NotFoundError, isAuthError, messageOf } from '../errors.js';
-import { readHoldings, type Holding } from '../lake/holdings.js';
+import { isAuthError, messageOf } from '../errors.js';
+import { decide, heldKeys, needsRebuild, readHoldings } from '../lake/holdings.js';
+import { QUERY_FORMAT } from '../query/query-format.js';
 import type { LakeSink } from '../sinks/lake-sink.js';
+import { listedBytes, type DatasetRef, type ListedPeriod, type ScopedDataset, type SourceId } from '../sources/model.js';
+import type { PeriodWindow, Source } from '../sources/source.js';
+import { specOf } from '../sources/source-specs.js';
 import type { SyncEvent, SyncFailure } from './sync-events.js';
+import { refOf, type WorkItem } from './work-item.js';
 
-/** Which reports a sync looks at. Types and cadences are discovered; these only narrow them. */
-export interface SyncSelection {
-  /** Only these report types. @default every type Docker lists */
-  readonly types?: readonly string[];
-  /** Only these cadences. @default every cadence Docker lists */
+/** Narrows a source's datasets: only these names (types, views), only these cadences. */
+export interface DatasetFilter {
+  readonly names?: readonly string[];
   readonly cadences?: readonly string[];
-  /** Only reports dated on or after this `YYYY-MM-DD`. */
-  readonly since?: string;
-  /** Only the newest report of each type and cadence. */
-  readonly latest?: boolean;
 }
 
-/** One report to land, and whether it replaces a landing of another upstream size. */
-export interface WorkItem {
-  readonly org: string;
-  readonly report: Report;
-  readonly replace: boolean;
+/** Which periods a sync looks at. Datasets are discovered; these only narrow them. */
+export interface SyncSelection extends PeriodWindow {
+  readonly filters?: Partial<Record<SourceId, DatasetFilter>>;
 }
 
 export interface PlanSink {
@@ -30,112 +25,105 @@ export interface PlanSink {
   readonly onSkipped: (count: number) => void;
 }
 
-export function decide(report: Report, holding: Holding | undefined): 'land' | 'replace' | 'skip' {
-  if (!holding?.landed) return 'land';
-  return holding.csvBytes === report.SizeBytes ? 'skip' : 'replace';
-}
-
 /**
- * Discovers everything one org offers (every type and cadence Docker lists),
- * compares it with what the lake holds, and yields each report to land as soon
- * as it is found, so landing starts while listing goes on. A failure of one
- * type and cadence is reported and the others carry on; a refusal of the org's
- * credentials ends the org.
+ * Discovers everything one scope offers, compares it with what the lake
+ * holds, and yields each period to act on as soon as its dataset is planned,
+ * so landing starts while listing goes on. A failure of one dataset is
+ * reported and the others carry on; a refusal of the scope's credentials ends
+ * the scope.
  */
-export async function* planOrg(
-  client: EnterpriseClient,
-  sink: LakeSink,
-  selection: SyncSelection,
-  report: PlanSink,
-): AsyncGenerator<WorkItem> {
-  const org = client.org;
-  let offered: ReportTypeInfo[];
+export async function* planScope(source: Source, sink: LakeSink, selection: SyncSelection, report: PlanSink): AsyncGenerator<WorkItem> {
+  const { scope } = source;
+  const spec = specOf(scope.source);
+  const failure = (reason: string, auth: boolean, dataset?: DatasetRef): SyncFailure => ({
+    source: scope.source,
+    scope: scope.scope,
+    ...(dataset ? { dataset: dataset.name, cadence: dataset.cadence } : {}),
+    reason,
+    auth,
+  });
+  let offered: DatasetRef[];
   try {
-    offered = await client.listReportTypes();
+    offered = await source.datasets();
   } catch (error) {
-    if (error instanceof NotFoundError) {
-      report.onEvent({ kind: 'notice', message: `org ${org} has no reports yet (Docker answered 404).` });
-      return;
-    }
-    report.onFailure({ org, reason: messageOf(error), auth: isAuthError(error) });
+    report.onFailure(failure(messageOf(error), isAuthError(error)));
     return;
   }
-  const chosen = offered.filter(
-    (t) =>
-      (!selection.types?.length || selection.types.includes(t.ReportType)) &&
-      (!selection.cadences?.length || selection.cadences.includes(t.Cadence)),
-  );
-  for (const missing of unmatched(selection, offered)) {
-    report.onFailure({
-      org,
-      reason:
-        `org ${org} offers no report ${missing}; it offers ` +
-        `${offered.map((t) => `${t.ReportType}/${t.Cadence}`).join(', ') || 'none'}.`,
-      auth: false,
-    });
+  if (offered.length === 0) {
+    report.onEvent({ kind: 'notice', message: `${spec.words.scope} ${scope.scope} has nothing to land yet.` });
+    return;
   }
-  for (const { ReportType: type, Cadence: cadence } of chosen) {
+  const filter = selection.filters?.[scope.source] ?? {};
+  const chosen = offered.filter(
+    (d) => (!filter.names?.length || filter.names.includes(d.name)) && (!filter.cadences?.length || filter.cadences.includes(d.cadence)),
+  );
+  for (const missing of unmatched(filter, offered, spec.words)) {
+    const offers = offered.map((d) => `${d.name}/${d.cadence}`).join(', ');
+    report.onFailure(failure(`${spec.words.scope} ${scope.scope} offers no ${missing}; it offers ${offers}.`, false));
+  }
+  for (const dataset of chosen) {
     try {
-      yield* planTypeCadence(client, sink, type, cadence, selection, report);
+      yield* planDataset(source, sink, { ...dataset, scope: scope.scope }, selection, report);
     } catch (error) {
-      report.onFailure({ org, type, cadence, reason: messageOf(error), auth: isAuthError(error) });
+      report.onFailure(failure(messageOf(error), isAuthError(error), dataset));
       if (isAuthError(error)) return;
     }
   }
 }
 
-async function* planTypeCadence(
-  client: EnterpriseClient,
+async function* planDataset(
+  source: Source,
   sink: LakeSink,
-  type: string,
-  cadence: string,
-  selection: SyncSelection,
+  dataset: ScopedDataset,
+  window: PeriodWindow,
   report: PlanSink,
 ): AsyncGenerator<WorkItem> {
-  const org = client.org;
-  const holdings = await readHoldings(sink, org, type, cadence);
-  const listed = await listSelected(client, type, cadence, selection);
+  const [holdings, listed] = await Promise.all([readHoldings(sink, dataset), listAll(source, dataset, window)]);
   const work: WorkItem[] = [];
   let alreadyLanded = 0;
-  for (const report of listed) {
-    const decision = decide(report, holdings.get(report.Date));
-    if (decision === 'skip') alreadyLanded += 1;
-    else work.push({ org, report, replace: decision === 'replace' });
-  }
-  report.onSkipped(alreadyLanded);
-  report.onEvent({
-    kind: 'planned',
-    org,
-    type,
-    cadence,
-    toLand: work.length,
-    toLandBytes: work.reduce((sum, item) => sum + item.report.SizeBytes, 0),
-    alreadyLanded,
-  });
-  // Oldest first: those are the next Docker deletes, and columns then evolve in date order.
-  yield* work.reverse();
-}
-
-/** The listing, newest first, cut to `--since` or `--latest` without asking for pages it does not need. */
-async function listSelected(client: EnterpriseClient, type: string, cadence: string, selection: SyncSelection): Promise<Report[]> {
-  const selected: Report[] = [];
-  for await (const page of client.listReports(type, cadence, { pageSize: selection.latest ? 1 : 100 })) {
-    for (const listed of page) {
-      if (selection.since && listed.Date < selection.since) return selected;
-      selected.push(listed);
-      if (selection.latest) return selected;
+  const listedPeriods = new Set<string>();
+  for (const period of listed) {
+    listedPeriods.add(period.ref.period);
+    const holding = holdings.get(period.ref.period);
+    const decision = decide(period, holding);
+    if (decision !== 'skip') work.push({ action: decision, period, held: heldKeys(holding) });
+    else {
+      alreadyLanded += 1;
+      if (needsRebuild(period.ref, holding!, QUERY_FORMAT.extension)) work.push({ action: 'rebuild', ref: period.ref, held: heldKeys(holding) });
     }
   }
-  return selected;
+  // Landed periods the source no longer lists (it keeps a month; the lake keeps them) are kept queryable too.
+  for (const [period, holding] of holdings) {
+    const ref = { ...dataset, period };
+    if (!listedPeriods.has(period) && needsRebuild(ref, holding, QUERY_FORMAT.extension)) work.push({ action: 'rebuild', ref, held: heldKeys(holding) });
+  }
+  report.onSkipped(alreadyLanded);
+  const landing = work.filter((item) => item.action !== 'rebuild') as Extract<WorkItem, { period: ListedPeriod }>[];
+  report.onEvent({
+    kind: 'planned',
+    dataset,
+    toLand: landing.length,
+    toLandBytes: landing.reduce((sum, item) => sum + listedBytes(item.period), 0),
+    alreadyLanded,
+    toRebuild: work.length - landing.length,
+  });
+  // Oldest first: those are the next the source deletes, and columns then evolve in period order.
+  yield* work.sort((a, b) => refOf(a).period.localeCompare(refOf(b).period));
 }
 
-function unmatched(selection: SyncSelection, offered: readonly ReportTypeInfo[]): string[] {
+async function listAll(source: Source, dataset: ScopedDataset, window: PeriodWindow): Promise<ListedPeriod[]> {
+  const periods: ListedPeriod[] = [];
+  for await (const page of source.periods(dataset, window)) periods.push(...page);
+  return periods;
+}
+
+function unmatched(filter: DatasetFilter, offered: readonly DatasetRef[], words: { name: string; cadence: string }): string[] {
   const missing: string[] = [];
-  for (const type of selection.types ?? []) {
-    if (!offered.some((t) => t.ReportType === type)) missing.push(`type ${type}`);
+  for (const name of filter.names ?? []) {
+    if (!offered.some((d) => d.name === name)) missing.push(`${words.name} ${name}`);
   }
-  for (const cadence of selection.cadences ?? []) {
-    if (!offered.some((t) => t.Cadence === cadence)) missing.push(`cadence ${cadence}`);
+  for (const cadence of filter.cadences ?? []) {
+    if (!offered.some((d) => d.cadence === cadence)) missing.push(`${words.cadence} ${cadence}`);
   }
   return missing;
 }

@@ -1,50 +1,53 @@
 import pLimit from 'p-limit';
-import type { EnterpriseClient } from '../docker/enterprise-client.js';
-import { describeReport } from '../docker/payloads.js';
 import { isAuthError, messageOf } from '../errors.js';
-import type { LandedReport, LandingDeps } from '../landing/land-report.js';
+import type { LandedPeriod, LandingDeps } from '../landing/landing-deps.js';
 import type { TableCatalog } from '../lake/table-catalog.js';
+import type { DuckDbEngine } from '../query/duckdb-engine.js';
 import type { LakeSink } from '../sinks/lake-sink.js';
-import { landItem } from './land-item.js';
-import { planOrg, type SyncSelection, type WorkItem } from './plan.js';
-import type { SyncEvent, SyncFailure, SyncSummary } from './sync-events.js';
+import { describePeriod, type ScopeRef } from '../sources/model.js';
+import type { Source } from '../sources/source.js';
+import { planScope, type SyncSelection } from './plan.js';
+import { runItem } from './run-item.js';
+import { failureOf, type SyncEvent, type SyncFailure, type SyncSummary } from './sync-events.js';
+import { itemBytes, refOf, type WorkItem } from './work-item.js';
 
 export interface SyncOptions extends SyncSelection {
-  readonly orgs: readonly string[];
-  /** Reports landed at once, across all orgs. @default 4 */
+  /** The orgs and namespaces to sync. */
+  readonly scopes: readonly ScopeRef[];
+  /** Periods landed at once, across all scopes. @default 4 */
   readonly concurrency?: number;
 }
 
 export interface SyncDeps {
-  readonly clientFor: (org: string) => EnterpriseClient;
+  readonly sourceFor: (scope: ScopeRef) => Source;
   readonly sink: LakeSink;
   readonly catalog: TableCatalog;
+  readonly engine: DuckDbEngine;
   readonly now: () => Date;
   /** Longest silence in a download before it is given up. @default 60 000 */
   readonly idleTimeoutMs?: number;
   readonly onEvent?: (event: SyncEvent) => void;
   /**
-   * Awaited after each landing, before the report counts as landed (the stack
-   * publishes its EventBridge event here). If it throws, the report is failed.
+   * Awaited after each landing, before the period counts as landed (the stack
+   * publishes its EventBridge event here). If it throws, the period is failed.
    */
-  readonly afterLanding?: (landed: LandedReport) => Promise<void>;
+  readonly afterLanding?: (landed: LandedPeriod) => Promise<void>;
 }
 
 export const DEFAULT_CONCURRENCY = 4;
 
 /**
- * The sync: for each org, discover every report type and cadence, list every
- * report (or those selected), and land whatever the lake does not hold or holds
- * at another upstream size, a bounded number at a time. Failures are collected,
- * never thrown: one bad report does not stop the others.
+ * The sync: for each scope, discover every dataset, list its periods (or
+ * those selected), and land whatever the lake does not hold or holds with
+ * other files, rebuild query copies the lake is missing, a bounded number at
+ * a time. Failures are collected, never thrown: one bad period does not stop
+ * the others.
  */
 export async function syncLake(options: SyncOptions, deps: SyncDeps): Promise<SyncSummary> {
   const emit = deps.onEvent ?? (() => undefined);
-  const landed: LandedReport[] = [];
-  const failed: SyncFailure[] = [];
-  let skipped = 0;
+  const summary = { landed: [] as LandedPeriod[], rebuilt: [] as LandedPeriod[], skipped: 0, failed: [] as SyncFailure[] };
   const fail = (failure: SyncFailure) => {
-    failed.push(failure);
+    summary.failed.push(failure);
     emit({ kind: 'failed', failure });
   };
 
@@ -52,56 +55,60 @@ export async function syncLake(options: SyncOptions, deps: SyncDeps): Promise<Sy
   if (removed > 0) emit({ kind: 'notice', message: `removed ${removed} unfinished file(s) an interrupted run left behind.` });
 
   const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
-  /** Orgs whose credentials Docker refused mid-run: their other reports are not tried. */
+  /** Scopes whose credentials the source refused mid-run: their other periods are not tried. */
   const refused = new Map<string, string>();
-  const land = async (item: WorkItem) => {
-    const ref = { org: item.org, type: item.report.ReportType, cadence: item.report.Cadence, date: item.report.Date };
-    const blocked = refused.get(item.org);
+  const run = async (source: Source, item: WorkItem) => {
+    const ref = refOf(item);
+    const blocked = refused.get(source.scope.scope);
     if (blocked) {
-      fail({ ...ref, reason: blocked, auth: true });
+      fail(failureOf(ref, blocked, true));
       return;
     }
-    emit({ kind: 'landing', ref, bytes: item.report.SizeBytes });
+    emit({ kind: 'landing', ref, bytes: itemBytes(item) });
     try {
-      const result = await landItem(item, landingDeps(deps, item.org, emit));
-      await deps.afterLanding?.(result);
-      landed.push(result);
+      const result = await runItem(item, source, landingDeps(deps, emit));
+      if (!result) return;
+      if (result.action === 'rebuilt') summary.rebuilt.push(result);
+      else {
+        await deps.afterLanding?.(result);
+        summary.landed.push(result);
+      }
       emit({ kind: 'landed', landed: result });
     } catch (error) {
-      if (isAuthError(error)) refused.set(item.org, messageOf(error));
-      fail({ ...ref, reason: messageOf(error), auth: isAuthError(error) });
+      if (isAuthError(error)) refused.set(source.scope.scope, messageOf(error));
+      fail(failureOf(ref, messageOf(error), isAuthError(error)));
     }
   };
 
   await Promise.all(
-    options.orgs.map(async (org) => {
+    options.scopes.map(async (scope) => {
+      const source = deps.sourceFor(scope);
       const tasks: Promise<void>[] = [];
-      const plan = planOrg(deps.clientFor(org), deps.sink, options, {
+      const plan = planScope(source, deps.sink, options, {
         onEvent: emit,
         onFailure: fail,
         onSkipped: (count) => {
-          skipped += count;
+          summary.skipped += count;
         },
       });
       for await (const item of plan) {
         emit({ kind: 'queued', item });
-        tasks.push(limit(() => land(item)));
+        tasks.push(limit(() => run(source, item)));
       }
       await Promise.all(tasks);
     }),
   );
-  return { landed, skipped, failed };
+  return summary satisfies SyncSummary;
 }
 
-function landingDeps(deps: SyncDeps, org: string, emit: (event: SyncEvent) => void): LandingDeps {
+function landingDeps(deps: SyncDeps, emit: (event: SyncEvent) => void): LandingDeps {
   return {
-    client: deps.clientFor(org),
     sink: deps.sink,
     catalog: deps.catalog,
+    engine: deps.engine,
     now: deps.now,
     idleTimeoutMs: deps.idleTimeoutMs ?? 60_000,
     onBytes: (count) => emit({ kind: 'bytes', count }),
-    onRetry: (ref, attempt, reason) =>
-      emit({ kind: 'retry', what: `landing ${describeReport(ref)}`, attempt, reason }),
+    onRetry: (ref, attempt, reason) => emit({ kind: 'retry', what: `landing ${describePeriod(ref)}`, attempt, reason }),
   };
 }
