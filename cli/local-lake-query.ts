@@ -1,10 +1,13 @@
 import { DuckDBInstance, type DuckDBConnection, type Json } from '@duckdb/node-api';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import { DUCKDB_TYPES } from '../shared/lake/lake-types.js';
-import { QUERY_ROOT, TABLE_FILE, tableName } from '../shared/lake/layout.js';
-import { tableDefinitionSchema, type TableDefinition } from '../shared/lake/table-catalog.js';
+import { queryTableFolder } from '../shared/lake/layout.js';
+import { datasetOfTable, lakeTables, type TableDefinition } from '../shared/lake/table-catalog.js';
+import { identifier, LAKE_FILE_COLUMN, literal, QUERY_FORMAT } from '../shared/query/index.js';
+import { FsSink } from '../shared/sinks/fs-sink.js';
+import { specOf, tableName } from '../shared/sources/index.js';
 
 export interface QueryResult {
   readonly columns: string[];
@@ -17,15 +20,17 @@ export interface LakeView {
 }
 
 /**
- * The lake's query copy as DuckDB views, one per report type and cadence,
- * named and shaped like the Athena tables (`{type}_{cadence}`, the report's
- * columns plus `org` and `report_date`), so the same SQL runs in both.
+ * The lake's query copies as DuckDB views, one per dataset, named and shaped
+ * like the Athena tables (`usage_pulls_daily`: the table's columns plus `org`
+ * and `report_date`), so the same SQL runs in both. A dataset with no landed
+ * period yet has no view (it is listed in `empty`).
  */
 export class LocalLake {
   private constructor(
     private readonly connection: DuckDBConnection,
     private readonly instance: DuckDBInstance,
     readonly views: LakeView[],
+    readonly empty: string[],
   ) {}
 
   static async open(lakeDir: string): Promise<LocalLake> {
@@ -35,12 +40,19 @@ export class LocalLake {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const views: LakeView[] = [];
-    for (const table of await findTables(root)) {
-      const name = tableName(table.type, table.cadence);
-      await connection.run(viewSql(name, root, table));
+    const empty: string[] = [];
+    for (const table of await lakeTables(new FsSink(root))) {
+      const name = tableName(datasetOfTable(table));
+      const glob = join(root, ...queryTableFolder(datasetOfTable(table)).split('/'), '*', '*', `*${QUERY_FORMAT.extension}`);
+      const present = await columnsIn(connection, glob);
+      if (!present) {
+        empty.push(name);
+        continue;
+      }
+      await connection.run(viewSql(name, glob, table, present));
       views.push({ name, columns: table.columns.length + 2 });
     }
-    return new LocalLake(connection, instance, views);
+    return new LocalLake(connection, instance, views, empty);
   }
 
   async query(sql: string): Promise<QueryResult> {
@@ -54,39 +66,30 @@ export class LocalLake {
   }
 }
 
-async function findTables(root: string): Promise<TableDefinition[]> {
-  const base = join(root, ...QUERY_ROOT.split('/'));
-  const found: TableDefinition[] = [];
-  for (const type of await subfolders(base)) {
-    for (const cadence of await subfolders(join(base, type))) {
-      const folder = join(base, type, cadence);
-      const text = await readFile(join(folder, TABLE_FILE), 'utf8').catch(() => undefined);
-      // A table with no landed data yet has nothing DuckDB could read.
-      if (text === undefined || (await subfolders(folder)).length === 0) continue;
-      found.push(tableDefinitionSchema.parse(JSON.parse(text)));
-    }
+/** The columns the query objects under `glob` have, or undefined when there is none. */
+async function columnsIn(connection: DuckDBConnection, glob: string): Promise<Set<string> | undefined> {
+  try {
+    const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${QUERY_FORMAT.duckdbReader(glob)}`);
+    return new Set(reader.getRowObjectsJson().map((row) => String(row.column_name)));
+  } catch (error) {
+    if (error instanceof Error && /No files found/i.test(error.message)) return undefined;
+    throw error;
   }
-  return found;
 }
 
-async function subfolders(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
-}
-
-function viewSql(name: string, root: string, table: TableDefinition): string {
-  const glob = join(root, ...QUERY_ROOT.split('/'), table.type, table.cadence, 'org=*', 'date=*', '*.json.gz');
-  const columns = table.columns.map((column) => `${literal(column.name)}: ${literal(DUCKDB_TYPES[column.type])}`).join(', ');
-  return `CREATE OR REPLACE VIEW ${identifier(name)} AS
-SELECT * EXCLUDE ("date"), CAST("date" AS DATE) AS report_date
-FROM read_json(${literal(glob)}, format = 'newline_delimited', hive_partitioning = true,
-  hive_types = {'org': 'VARCHAR', 'date': 'DATE'}, columns = {${columns}})`;
-}
-
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
-function identifier(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
+/**
+ * The table's columns (NULL where no landed period has one yet), then the
+ * partition columns, read from each file's path as Athena reads them.
+ */
+function viewSql(name: string, glob: string, table: TableDefinition, present: ReadonlySet<string>): string {
+  const spec = specOf(table.source);
+  const columns = table.columns.map((column) =>
+    present.has(column.name)
+      ? `CAST(${identifier(column.name)} AS ${DUCKDB_TYPES[column.type]}) AS ${identifier(column.name)}`
+      : `CAST(NULL AS ${DUCKDB_TYPES[column.type]}) AS ${identifier(column.name)}`,
+  );
+  const file = identifier(LAKE_FILE_COLUMN);
+  const scope = `regexp_extract(${file}, ${literal(`[\\\\/]${spec.scopeKey}=([^\\\\/]+)[\\\\/]`)}, 1) AS ${identifier(spec.scopeKey)}`;
+  const period = `CAST(regexp_extract(${file}, ${literal(`[\\\\/]${spec.periodKey}=([0-9-]+)[\\\\/]`)}, 1) AS DATE) AS ${identifier(spec.periodColumn)}`;
+  return `CREATE OR REPLACE VIEW ${identifier(name)} AS SELECT ${[...columns, scope, period].join(', ')} FROM ${QUERY_FORMAT.duckdbReader(glob)}`;
 }

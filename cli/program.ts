@@ -6,7 +6,7 @@ import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { syncCommand } from './commands/sync.js';
 import { EXIT, exitCodeOfError } from './exit-codes.js';
-import type { CliIo } from './run-sync.js';
+import type { CliIo } from './cli-io.js';
 
 /** The `docker-reports` command tree, built around injected I/O so tests can run it in-process. */
 export function buildProgram(io: CliIo, exit: (code: number) => void): Command {

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
-import type { SyncEvent, SyncFailure } from '../shared/sync/sync-events.js';
+import { describePeriod } from '../shared/sources/index.js';
+import { describeFailure, itemBytes, type SyncEvent } from '../shared/sync/index.js';
 import { formatBytes, plural } from './format.js';
 
 /** Turns a sync's events into what a person watches: a bar on a terminal, log lines elsewhere. */
@@ -18,11 +19,6 @@ export function createReporter(options: ReporterOptions): SyncReporter {
   return options.stream.isTTY ? new BarReporter(options.stream) : new LineReporter(options);
 }
 
-export function describeFailure(failure: SyncFailure): string {
-  const where = [failure.org, failure.type, failure.cadence, failure.date].filter(Boolean).join('/');
-  return failure.reason.includes(where) ? failure.reason : `${where}: ${failure.reason}`;
-}
-
 class LineReporter implements SyncReporter {
   constructor(private readonly options: ReporterOptions) {}
 
@@ -35,15 +31,20 @@ class LineReporter implements SyncReporter {
 
   private lineFor(event: SyncEvent): string | undefined {
     switch (event.kind) {
-      case 'planned':
+      case 'planned': {
+        const { dataset } = event;
+        const rebuild = event.toRebuild > 0 ? `, ${plural(event.toRebuild, 'query copy', 'query copies')} to rebuild` : '';
         return (
-          `${event.org} ${event.type}/${event.cadence}: ${plural(event.toLand, 'report')} to land ` +
-          `(${formatBytes(event.toLandBytes)}), ${event.alreadyLanded} already landed`
+          `${dataset.scope} ${dataset.name}/${dataset.cadence}: ${plural(event.toLand, 'report')} to land ` +
+          `(${formatBytes(event.toLandBytes)}), ${event.alreadyLanded} already landed${rebuild}`
         );
+      }
       case 'landed': {
         if (this.options.detail !== 'each') return undefined;
-        const { ref, manifest, uri, replaced } = event.landed;
-        return `${replaced ? 'replaced' : 'landed'} ${ref.org}/${ref.type}/${ref.cadence}/${ref.date} (${formatBytes(manifest.bytes)}) -> ${uri}`;
+        const { ref, manifest, uris, action } = event.landed;
+        if (action === 'rebuilt') return `rebuilt the query copy of ${describePeriod(ref)} -> ${event.landed.queryUri}`;
+        const bytes = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
+        return `${action} ${describePeriod(ref)} (${formatBytes(bytes)}) -> ${uris.join(', ')}`;
       }
       case 'failed':
         return `failed ${describeFailure(event.failure)}`;
@@ -84,7 +85,7 @@ class BarReporter implements SyncReporter {
     switch (event.kind) {
       case 'queued':
         this.total += 1;
-        this.plannedBytes += event.item.report.SizeBytes;
+        this.plannedBytes += itemBytes(event.item);
         this.bar.setTotal(this.total);
         break;
       case 'bytes':
@@ -94,7 +95,7 @@ class BarReporter implements SyncReporter {
         this.done += 1;
         break;
       case 'failed':
-        if (event.failure.date) this.done += 1;
+        if (event.failure.period) this.done += 1;
         this.failed += 1;
         this.bars.log(`failed ${describeFailure(event.failure)}\n`);
         break;

@@ -1,27 +1,19 @@
-import { EnvCredentials, readEngineEnv, type Environment } from '../shared/config.js';
-import { dockerApi } from '../shared/docker/docker-api.js';
-import { HttpClient, defaultHttpDeps, type HttpDeps } from '../shared/http/http-client.js';
-import { LakeTableCatalog } from '../shared/lake/table-catalog.js';
-import { openSink } from '../shared/sinks/open-sink.js';
-import type { SyncSummary } from '../shared/sync/sync-events.js';
-import { syncLake, type SyncOptions } from '../shared/sync/sync.js';
+import type { ScopeRef } from '../shared/sources/index.js';
+import type { SyncOptions, SyncSummary } from '../shared/sync/index.js';
+import { describeFailure, syncLake } from '../shared/sync/index.js';
+import { manifestBytes } from '../shared/lake/manifest.js';
+import type { CliIo } from './cli-io.js';
+import { createCliRuntime } from './cli-runtime.js';
 import { exitCodeOfSummary } from './exit-codes.js';
 import { formatBytes, plural } from './format.js';
-import { createReporter, describeFailure, type ReporterOptions } from './progress.js';
+import { failureJson, landedJson } from './landed-json.js';
+import { createReporter, type ReporterOptions } from './progress.js';
 
 export interface SyncRequest extends SyncOptions {
   /** A folder, or `s3://bucket/prefix`. */
   readonly dest: string;
   /** Print a JSON summary on stdout instead of sentences. */
   readonly json?: boolean;
-}
-
-export interface CliIo {
-  readonly env: Environment;
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: ReporterOptions['stream'];
-  readonly http?: Partial<HttpDeps>;
-  readonly now?: () => Date;
 }
 
 export interface SyncOutcome {
@@ -35,44 +27,43 @@ export interface SyncOutcome {
  * (every org has an OAT) before any request, runs the engine with a progress
  * reporter, and prints the outcome. Used by `sync` and by `demo`.
  */
-export async function runSync(
-  request: SyncRequest,
-  io: CliIo,
-  detail: ReporterOptions['detail'] = 'each',
-): Promise<SyncOutcome> {
-  const engineEnv = readEngineEnv(io.env);
-  const credentials = new EnvCredentials(io.env);
-  credentials.requireAll(request.orgs);
-  const sink = await openSink(request.dest, engineEnv);
-  const now = io.now ?? (() => new Date());
+export async function runSync(request: SyncRequest, io: CliIo, detail: ReporterOptions['detail'] = 'each'): Promise<SyncOutcome> {
   const reporter = createReporter({ stream: io.stderr, detail });
-  const http = new HttpClient({ ...defaultHttpDeps, ...io.http }, {}, (label, attempt) =>
-    reporter.onEvent({ kind: 'retry', what: label, attempt: attempt.attempt, reason: attempt.reason, delayMs: attempt.delayMs }),
-  );
-  const api = dockerApi({ apiUrl: engineEnv.apiUrl, hubUrl: engineEnv.hubUrl, credentials, http, now });
-  const started = Date.now();
-  let summary: SyncSummary;
+  const runtime = createCliRuntime(io, {
+    onHttpRetry: (label, attempt) =>
+      reporter.onEvent({ kind: 'retry', what: label, attempt: attempt.attempt, reason: attempt.reason, delayMs: attempt.delayMs }),
+  });
   try {
-    summary = await syncLake(request, {
-      clientFor: (org) => api.clientFor(org),
-      sink,
-      catalog: new LakeTableCatalog(sink, now),
-      now,
-      onEvent: (event) => reporter.onEvent(event),
-    });
+    runtime.credentials.requireAll(orgsOf(request.scopes));
+    const sink = await runtime.openLake(request.dest);
+    const started = Date.now();
+    let summary: SyncSummary;
+    try {
+      summary = await syncLake(request, { ...runtime.lake(sink), onEvent: (event) => reporter.onEvent(event) });
+    } finally {
+      reporter.stop();
+    }
+    const elapsedMs = Date.now() - started;
+    io.stdout.write(
+      request.json ? `${JSON.stringify(jsonSummary(summary, sink.location, elapsedMs), null, 2)}\n` : sentences(summary, sink.location, elapsedMs),
+    );
+    return { summary, exitCode: exitCodeOfSummary(summary), location: sink.location };
   } finally {
     reporter.stop();
+    await runtime.close();
   }
-  const elapsedMs = Date.now() - started;
-  io.stdout.write(request.json ? `${JSON.stringify(jsonSummary(summary, sink.location, elapsedMs), null, 2)}\n` : sentences(summary, sink.location, elapsedMs));
-  return { summary, exitCode: exitCodeOfSummary(summary), location: sink.location };
+}
+
+function orgsOf(scopes: readonly ScopeRef[]): string[] {
+  return scopes.filter((scope) => scope.source === 'enterprise').map((scope) => scope.scope);
 }
 
 function sentences(summary: SyncSummary, location: string, elapsedMs: number): string {
-  const bytes = summary.landed.reduce((sum, landed) => sum + landed.manifest.bytes, 0);
+  const bytes = summary.landed.reduce((sum, landed) => sum + manifestBytes(landed.manifest), 0);
+  const rebuilt = summary.rebuilt.length > 0 ? `rebuilt ${plural(summary.rebuilt.length, 'query copy', 'query copies')}; ` : '';
   const lines = [
     `Landed ${plural(summary.landed.length, 'report')} (${formatBytes(bytes)}) in ${location}; ` +
-      `${summary.skipped} already landed; ${summary.failed.length} failed. (${(elapsedMs / 1000).toFixed(1)} s)`,
+      `${rebuilt}${summary.skipped} already landed; ${summary.failed.length} failed. (${(elapsedMs / 1000).toFixed(1)} s)`,
   ];
   if (summary.failed.length > 0) {
     lines.push('', `${plural(summary.failed.length, 'failure')}:`);
@@ -85,15 +76,10 @@ function sentences(summary: SyncSummary, location: string, elapsedMs: number): s
 function jsonSummary(summary: SyncSummary, location: string, elapsedMs: number) {
   return {
     destination: location,
-    landed: summary.landed.map(({ ref, manifest, uri, replaced }) => ({
-      ...ref,
-      bytes: manifest.bytes,
-      sha256: manifest.sha256,
-      uri,
-      replaced,
-    })),
+    landed: summary.landed.map(landedJson),
+    rebuilt: summary.rebuilt.map(landedJson),
     skipped: summary.skipped,
-    failed: summary.failed,
+    failed: summary.failed.map(failureJson),
     elapsed_ms: elapsedMs,
   };
 }

@@ -1,29 +1,45 @@
 import { Command } from 'commander';
 import { oatVariable } from '../../shared/config.js';
-import { DAY_ONE_QUERIES } from '../../shared/lake/day-one-queries.js';
+import { dayOneQueries, pullColumns, type DayOneQuery } from '../../shared/lake/day-one-queries.js';
+import { datasetOfTable, lakeTables } from '../../shared/lake/table-catalog.js';
+import { FsSink } from '../../shared/sinks/fs-sink.js';
+import { tableName } from '../../shared/sources/index.js';
 import { createSimulator } from '../../simulator/index.js';
+import type { CliIo } from '../cli-io.js';
 import { EXIT } from '../exit-codes.js';
 import { formatTable } from '../format.js';
 import { integer } from '../option-parsers.js';
-import { runSync, type CliIo } from '../run-sync.js';
+import { runSync } from '../run-sync.js';
 
 const DEMO_ORGS = ['acme', 'globex'];
 /** About 40 kB a report: large enough for real rows, small enough to land 540 reports in seconds. */
 const DEMO_REPORT_BYTES = 40_000;
 
-/** Queries the demo prints; the first two are the stack's day-one Athena queries, unchanged. */
-const DEMO_QUERIES = [
-  DAY_ONE_QUERIES[0]!,
-  {
-    name: 'pulls-per-day-last-7-days',
-    description: 'Pulls per day and org, the last 7 days',
-    sql: `SELECT report_date, org, sum(event_count) AS pulls
-FROM usage_pulls_daily
+/** The table the demo queries. */
+const DEMO_TABLE = 'usage_pulls_daily';
+
+/**
+ * What the demo prints: the first of the stack's day-one queries, and pulls
+ * per day, both formed from the columns the table has (as the stack forms them).
+ */
+async function demoQueries(lake: string): Promise<DayOneQuery[]> {
+  const table = (await lakeTables(new FsSink(lake))).find((candidate) => tableName(datasetOfTable(candidate)) === DEMO_TABLE);
+  const columns = table?.columns ?? [];
+  const pulls = pullColumns(columns)?.pulls;
+  const queries = dayOneQueries({ name: DEMO_TABLE, columns }).slice(0, 1);
+  if (pulls) {
+    queries.push({
+      name: 'pulls-per-day-last-7-days',
+      description: 'Pulls per day and org, the last 7 days',
+      sql: `SELECT report_date, org, sum(${pulls}) AS pulls
+FROM ${DEMO_TABLE}
 WHERE report_date >= current_date - INTERVAL '7' DAY
 GROUP BY report_date, org
 ORDER BY report_date DESC, org`,
-  },
-];
+    });
+  }
+  return queries;
+}
 
 export function demoCommand(io: CliIo, exit: (code: number) => void): Command {
   return new Command('demo')
@@ -43,7 +59,8 @@ export function demoCommand(io: CliIo, exit: (code: number) => void): Command {
           DOCKER_HUB_URL: sim.hubUrl,
           ...Object.fromEntries(DEMO_ORGS.map((org) => [oatVariable(org), sim.oatFor(org)])),
         };
-        const { exitCode } = await runSync({ orgs: DEMO_ORGS, dest: flags.lake, concurrency: 8 }, { ...io, env }, 'summary');
+        const scopes = DEMO_ORGS.map((org) => ({ source: 'enterprise' as const, scope: org }));
+        const { exitCode } = await runSync({ scopes, dest: flags.lake, concurrency: 8 }, { ...io, env }, 'summary');
         if (exitCode !== EXIT.ok) {
           exit(exitCode);
           return;
@@ -54,7 +71,7 @@ export function demoCommand(io: CliIo, exit: (code: number) => void): Command {
         try {
           out();
           out(`Tables: ${lake.views.map((view) => view.name).join(', ')} (the same names and columns as in Athena)`);
-          for (const query of DEMO_QUERIES) {
+          for (const query of await demoQueries(flags.lake)) {
             const result = await lake.query(query.sql);
             out();
             out(`${query.description}:`);

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { formatTable } from '../format.js';
-import type { CliIo } from '../run-sync.js';
+import type { CliIo } from '../cli-io.js';
 import { EXIT } from '../exit-codes.js';
 import { ConfigError } from '../../shared/errors.js';
 
@@ -22,6 +22,7 @@ Run "docker-reports query 'SHOW TABLES' --lake <dir>" to list them, and
       const { LocalLake } = await import('../local-lake-query.js');
       const lake = await LocalLake.open(flags.lake);
       try {
+        if (lake.empty.length > 0) io.stderr.write(`note: no landed data yet for ${lake.empty.join(', ')}; no view for them.\n`);
         if (lake.views.length === 0) {
           io.stderr.write(`note: ${flags.lake} holds no landed reports yet; only DuckDB's own tables exist.\n`);
         }

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { ConfigError } from '../../shared/errors.js';
 import { EXIT } from '../exit-codes.js';
 import { integer, segment } from '../option-parsers.js';
-import type { CliIo } from '../run-sync.js';
-import { orgsInLake } from '../serve/lake-orgs.js';
+import type { CliIo } from '../cli-io.js';
+import { scopesInLake } from '../serve/lake-orgs.js';
 import { startLocalApi } from '../serve/local-api-server.js';
 
 export function serveCommand(io: CliIo, exit: (code: number) => void): Command {
@@ -33,7 +33,7 @@ Example:
   curl -L -o latest.csv localhost:8080/orgs/acme/reports/usage_pulls/daily/latest/download`,
     )
     .action(async (flags: { lake: string; port: number; org?: string[] }) => {
-      const orgs = flags.org ?? (await orgsInLake(flags.lake));
+      const orgs = flags.org ?? (await scopesInLake(flags.lake));
       if (orgs.length === 0) throw new ConfigError(`${flags.lake} holds no org's reports; name one with --org, or run a sync first.`);
       const server = await startLocalApi({
         lake: flags.lake,

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { once } from 'node:events';
 import { createSimulator, simulatorOptionsFromFlags, usageText, type SimulateFlags } from '../../simulator/index.js';
 import { EXIT } from '../exit-codes.js';
-import type { CliIo } from '../run-sync.js';
+import type { CliIo } from '../cli-io.js';
 
 export function simulateCommand(io: CliIo, exit: (code: number) => void): Command {
   return new Command('simulate')

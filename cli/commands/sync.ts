@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_API_URL, DEFAULT_HUB_URL } from '../../shared/config.js';
-import { DEFAULT_CONCURRENCY } from '../../shared/sync/sync.js';
+import { DEFAULT_CONCURRENCY } from '../../shared/sync/index.js';
+import type { CliIo } from '../cli-io.js';
 import { integer, reportDate, segment } from '../option-parsers.js';
-import { runSync, type CliIo } from '../run-sync.js';
+import { runSync } from '../run-sync.js';
 
 interface SyncFlags {
   org: string[];
@@ -50,10 +51,9 @@ Examples:
     .action(async (flags: SyncFlags) => {
       const outcome = await runSync(
         {
-          orgs: flags.org,
+          scopes: flags.org.map((org) => ({ source: 'enterprise', scope: org })),
           dest: flags.dest,
-          types: flags.type,
-          cadences: flags.cadence,
+          filters: { enterprise: { names: flags.type, cadences: flags.cadence } },
           since: flags.since,
           latest: flags.latest,
           concurrency: flags.concurrency,

@@ -1,19 +1,17 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { AUDIT_ROOT } from '../../shared/lake/layout.js';
+import { FsSink } from '../../shared/sinks/fs-sink.js';
+import { specOf, type SourceId } from '../../shared/sources/index.js';
 
-/** The orgs a local lake holds reports of (`enterprise/{type}/{cadence}/org={org}/`). */
-export async function orgsInLake(lake: string): Promise<string[]> {
-  const orgs = new Set<string>();
-  const folders = async (path: string) =>
-    (await readdir(path, { withFileTypes: true }).catch(() => [])).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-  const root = join(lake, AUDIT_ROOT);
-  for (const type of await folders(root)) {
-    for (const cadence of await folders(join(root, type))) {
-      for (const name of await folders(join(root, type, cadence))) {
-        if (name.startsWith('org=')) orgs.add(name.slice('org='.length));
+/** The scopes a local lake holds periods of (`enterprise/{type}/{cadence}/org={org}/`): its orgs, by default. */
+export async function scopesInLake(lake: string, source: SourceId = 'enterprise'): Promise<string[]> {
+  const sink = new FsSink(lake);
+  const { root, scopeKey } = specOf(source);
+  const scopes = new Set<string>();
+  for (const name of await sink.folders(`${root}/`)) {
+    for (const cadence of await sink.folders(`${root}/${name}/`)) {
+      for (const folder of await sink.folders(`${root}/${name}/${cadence}/`)) {
+        if (folder.startsWith(`${scopeKey}=`)) scopes.add(folder.slice(scopeKey.length + 1));
       }
     }
   }
-  return [...orgs].sort();
+  return [...scopes].sort();
 }

@@ -5,15 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { ReportsApi } from '../../shared/api/reports-api.js';
 import { HmacUrlSigner, LOCAL_LAKE_PATH } from '../../shared/api/hmac-url-signer.js';
-import { EnvCredentials, readEngineEnv, type Environment } from '../../shared/config.js';
-import { dockerApi } from '../../shared/docker/docker-api.js';
-import { HttpClient } from '../../shared/http/http-client.js';
-import { LakeTableCatalog } from '../../shared/lake/table-catalog.js';
+import type { Environment } from '../../shared/config.js';
 import { FsSink } from '../../shared/sinks/fs-sink.js';
-import { landItem } from '../../shared/sync/land-item.js';
-import { syncLake } from '../../shared/sync/sync.js';
+import { runItem, syncLake } from '../../shared/sync/index.js';
 import { messageOf } from '../../shared/errors.js';
 import { ApiError, errorResponse, type ApiResponse } from '../../shared/api/api-types.js';
+import { createCliRuntime } from '../cli-runtime.js';
 
 export interface LocalApiOptions {
   readonly lake: string;
@@ -38,13 +35,12 @@ export interface LocalApi {
  * and expire like S3's pre-signed ones (and are served here too).
  */
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
-  const now = options.now ?? (() => new Date());
+  const runtime = createCliRuntime({ env: options.env, stdout: process.stdout, stderr: process.stderr, now: options.now });
+  const { credentials, now } = runtime;
   const sink = new FsSink(options.lake);
-  const credentials = new EnvCredentials(options.env);
-  const engineEnv = readEngineEnv(options.env);
-  const docker = dockerApi({ apiUrl: engineEnv.apiUrl, hubUrl: engineEnv.hubUrl, credentials, http: new HttpClient(), now });
+  const lake = runtime.lake(sink);
+  const enterprise = (org: string) => runtime.sourceFor({ source: 'enterprise', scope: org });
   const hasOat = (org: string) => credentials.has(org);
-  const catalog = new LakeTableCatalog(sink, now);
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -53,12 +49,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const api = new ReportsApi({
     orgs: options.orgs,
     sink,
-    upstream: (org) => (hasOat(org) ? docker.clientFor(org) : undefined),
-    land: (item) => landItem(item, { client: docker.clientFor(item.org), sink, catalog, now, idleTimeoutMs: 60_000 }),
+    upstream: (org) => (hasOat(org) ? enterprise(org) : undefined),
+    land: (item) => runItem(item, enterprise(item.action === 'rebuild' ? item.ref.scope : item.period.ref.scope), { ...lake, idleTimeoutMs: 60_000 }),
     signer,
     requestSync: async (org) => {
       if (!hasOat(org)) throw new ApiError(503, `no OAT for org ${org} in this server's environment: set ${credentials.describe(org)}`);
-      void syncLake({ orgs: [org] }, { clientFor: (o) => docker.clientFor(o), sink, catalog, now }).then(
+      void syncLake({ scopes: [{ source: 'enterprise', scope: org }] }, lake).then(
         (summary) => options.log(`sync of ${org}: ${summary.landed.length} landed, ${summary.failed.length} failed`),
         (error: unknown) => options.log(`sync of ${org} failed: ${messageOf(error)}`),
       );
@@ -112,11 +108,13 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
 
   return {
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await runtime.close();
+    },
   };
 }
 

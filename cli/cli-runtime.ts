@@ -1,0 +1,65 @@
+import { EnvCredentials, readEngineEnv, type EngineEnv } from '../shared/config.js';
+import { ConfigError } from '../shared/errors.js';
+import { dockerApi } from '../shared/docker/docker-api.js';
+import { HttpClient, defaultHttpDeps, type Attempt } from '../shared/http/http-client.js';
+import { LakeTableCatalog } from '../shared/lake/table-catalog.js';
+import { DuckDbEngine } from '../shared/query/index.js';
+import type { LakeSink } from '../shared/sinks/lake-sink.js';
+import { openSink } from '../shared/sinks/open-sink.js';
+import type { ScopeRef, Source } from '../shared/sources/index.js';
+import { EnterpriseSource } from '../shared/sources/enterprise/index.js';
+import type { SyncDeps } from '../shared/sync/index.js';
+import type { CliIo } from './cli-io.js';
+
+/**
+ * The CLI's composition root: every command builds its engine here, from the
+ * environment it was given. Sources are made once per scope (each keeps its
+ * token), and one DuckDB converts every query copy of the run.
+ */
+export interface CliRuntime {
+  readonly env: EngineEnv;
+  readonly credentials: EnvCredentials;
+  readonly now: () => Date;
+  readonly engine: DuckDbEngine;
+  sourceFor(scope: ScopeRef): Source;
+  /** The engine's dependencies over a lake, minus what each run adds (events, afterLanding). */
+  lake(sink: LakeSink): Pick<SyncDeps, 'sourceFor' | 'sink' | 'catalog' | 'engine' | 'now'>;
+  /** Opens the lake a `--dest` names (a folder, or s3://bucket/prefix). */
+  openLake(destination: string): Promise<LakeSink>;
+  close(): Promise<void>;
+}
+
+export interface CliRuntimeOptions {
+  /** Told of every HTTP retry (the progress reporter shows them). */
+  readonly onHttpRetry?: (label: string, attempt: Attempt) => void;
+}
+
+export function createCliRuntime(io: CliIo, options: CliRuntimeOptions = {}): CliRuntime {
+  const env = readEngineEnv(io.env);
+  const credentials = new EnvCredentials(io.env);
+  const now = io.now ?? (() => new Date());
+  const http = new HttpClient({ ...defaultHttpDeps, ...io.http }, {}, options.onHttpRetry);
+  const docker = dockerApi({ apiUrl: env.apiUrl, hubUrl: env.hubUrl, credentials, http, now });
+  const engine = new DuckDbEngine();
+  const sources = new Map<string, Source>();
+  const sourceFor = (scope: ScopeRef): Source => {
+    const key = `${scope.source}/${scope.scope}`;
+    let source = sources.get(key);
+    if (!source) {
+      if (scope.source !== 'enterprise') throw new ConfigError(`the ${scope.source} source is not available in this version.`);
+      source = new EnterpriseSource(docker.clientFor(scope.scope));
+      sources.set(key, source);
+    }
+    return source;
+  };
+  return {
+    env,
+    credentials,
+    now,
+    engine,
+    sourceFor,
+    lake: (sink) => ({ sourceFor, sink, catalog: new LakeTableCatalog(sink, now), engine, now }),
+    openLake: (destination) => openSink(destination, env),
+    close: () => engine.close(),
+  };
+}
