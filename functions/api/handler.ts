@@ -32,8 +32,8 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     return new ReportsApi({
       orgs: config.orgs,
       sink: runtime.sink,
-      upstream: (org) => runtime.clientFor(org),
-      land: (item) => landAndAnnounce(item, config.orgs, runtime, deps.logger),
+      upstream: (org) => runtime.sourceFor({ source: 'enterprise', scope: org }),
+      land: (item) => landAndAnnounce(item, config.scopes, runtime, deps.logger),
       signer: new S3DownloadSigner(s3, config.bucket, runtime.sink),
       requestSync: async (org) => {
         await requestSync(eventBridge, config.eventBusName, org);

@@ -8,6 +8,8 @@ import { lazyLakeRuntime, type HandlerDeps } from '../../shared/aws/lake-runtime
 import { createObservability, type Observability } from '../../shared/aws/observability.js';
 import { addFailed, addLanded, emptyTotals, recordTotals } from '../../shared/aws/sync-telemetry.js';
 import { isAuthError, messageOf } from '../../shared/errors.js';
+import { isSegment } from '../../shared/names.js';
+import { SOURCE_IDS, type ScopeRef } from '../../shared/sources/index.js';
 import { landAndAnnounce } from '../../shared/aws/land-and-announce.js';
 
 export interface LandReportHandlerDeps extends Observability, HandlerDeps {}
@@ -29,16 +31,16 @@ export function createLandReportHandler(deps: LandReportHandlerDeps) {
       event.Records.map((record) =>
         limit(async () => {
           try {
-            const outcome = await landAndAnnounce(parseLandMessage(record.body), config.orgs, runtime, deps.logger);
+            const outcome = await landAndAnnounce(parseLandMessage(record.body), config.scopes, runtime, deps.logger);
             if (outcome.kind === 'landed') addLanded(totals, [outcome.landed]);
           } catch (error) {
             failures.push(record.messageId);
-            const org = orgOf(record);
-            if (org) addFailed(totals, [{ org }]);
+            const scope = scopeOf(record);
+            if (scope) addFailed(totals, [scope]);
             deps.logger.error('failed; the message returns to the queue', {
               messageId: record.messageId,
               receiveCount: record.attributes.ApproximateReceiveCount,
-              org,
+              ...(scope ? { source: scope.source, scope: scope.scope } : {}),
               reason: messageOf(error),
               auth: isAuthError(error),
             });
@@ -56,11 +58,13 @@ export function createLandReportHandler(deps: LandReportHandlerDeps) {
     .use(logMetrics(deps.metrics));
 }
 
-/** The org of a message, for the failure metric, even when the rest of it is unreadable. */
-function orgOf(record: SQSRecord): string | undefined {
+/** The scope of a message, for the failure metric, even when the rest of it is unreadable. */
+function scopeOf(record: SQSRecord): ScopeRef | undefined {
   try {
-    const org = (JSON.parse(record.body) as { org?: unknown }).org;
-    return typeof org === 'string' && /^[a-z0-9][a-z0-9_-]*$/.test(org) ? org : undefined;
+    const body = JSON.parse(record.body) as { org?: unknown; ref?: { source?: unknown; scope?: unknown }; period?: { ref?: { source?: unknown; scope?: unknown } } };
+    const ref = body.ref ?? body.period?.ref ?? { source: 'enterprise', scope: body.org };
+    const source = SOURCE_IDS.find((id) => id === ref.source);
+    return source && typeof ref.scope === 'string' && isSegment(ref.scope) ? { source, scope: ref.scope } : undefined;
   } catch {
     return undefined;
   }

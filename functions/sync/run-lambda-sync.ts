@@ -1,17 +1,21 @@
 import type { FunctionConfig } from '../../shared/aws/function-config.js';
 import { describeItem } from '../../shared/aws/land-queue.js';
 import type { LakeRuntime } from '../../shared/aws/lake-runtime.js';
-import { addFailed, addLanded, emptyTotals, logFailure, logSyncEvent, type LogSink, type OrgTotals } from '../../shared/aws/sync-telemetry.js';
-import type { LandedReport } from '../../shared/landing/land-report.js';
-import type { SyncEvent, SyncFailure } from '../../shared/sync/sync-events.js';
-import { syncLake } from '../../shared/sync/sync.js';
-import { planOrgs, routeOf, type OrgPlan, type Route } from './org-plans.js';
+import { addFailed, addLanded, addQueued, emptyTotals, logFailure, logSyncEvent, type LogSink, type Totals } from '../../shared/aws/sync-telemetry.js';
+import { messageOf } from '../../shared/errors.js';
+import type { LandedPeriod } from '../../shared/landing/index.js';
+import { manifestBytes } from '../../shared/lake/manifest.js';
+import type { ScopeRef } from '../../shared/sources/index.js';
+import { failureOf, refOf, syncLake, type SyncEvent, type SyncFailure, type SyncSelection } from '../../shared/sync/index.js';
+import { planScopes, routeOf, type Route, type ScopePlan } from './scope-plans.js';
 import type { SyncRequest } from './sync-request.js';
 
 /** What the sync answers (and logs): counts, and each failure with its reason. */
 export interface SyncAnswer {
   readonly landed: number;
   readonly bytes: number;
+  /** Landed periods whose query copy was rebuilt here. */
+  readonly rebuilt: number;
   readonly queued: number;
   readonly skipped: number;
   readonly failed: readonly SyncFailure[];
@@ -21,45 +25,45 @@ export interface SyncAnswer {
 
 export interface LambdaSyncOutcome {
   readonly answer: SyncAnswer;
-  readonly landed: readonly LandedReport[];
-  readonly totals: Map<string, OrgTotals>;
+  readonly landed: readonly LandedPeriod[];
+  readonly totals: Totals;
 }
 
 /**
- * One scheduled (or manual) sync. Every org is planned first; an org with a
- * small plan is synced here by the engine's syncLake (which plans it again:
- * a listing costs one or two calls, and the engine stays the one place that
+ * One scheduled (or manual) sync. First every dataset the lake records gets
+ * its Glue table in step. Then every org is planned; an org with a small
+ * plan is synced here by the engine's syncLake (which plans it again: a
+ * listing costs one or two calls, and the engine stays the one place that
  * lands), an org with a large plan is fanned out to the land-report queue,
- * one message per report. Each landing is announced on EventBridge before it
+ * one message per period. Each landing is announced on EventBridge before it
  * counts as landed.
  */
-export async function runLambdaSync(
-  request: SyncRequest,
-  config: FunctionConfig,
-  runtime: LakeRuntime,
-  log: LogSink,
-): Promise<LambdaSyncOutcome> {
-  const orgs = request.orgs ?? config.orgs;
-  const selection = { types: request.types, cadences: request.cadences, since: request.since };
+export async function runLambdaSync(request: SyncRequest, config: FunctionConfig, runtime: LakeRuntime, log: LogSink): Promise<LambdaSyncOutcome> {
+  const scopes: ScopeRef[] = (request.orgs ?? config.orgs).map((org) => ({ source: 'enterprise', scope: org }));
+  const selection: SyncSelection = { filters: { enterprise: { names: request.types, cadences: request.cadences } }, since: request.since };
   const onEvent = (event: SyncEvent) => logSyncEvent(log, event);
-  const plans = await planOrgs(orgs, selection, { clientFor: runtime.clientFor, sink: runtime.sink, onEvent });
+  await runtime.ensureTables().catch((error: unknown) => {
+    // Landing goes on: each landing brings its own table in step again, and says so if it cannot.
+    log.error('could not bring the Glue tables in step with the lake', { reason: messageOf(error) });
+  });
+  const plans = await planScopes(scopes, selection, { sourceFor: runtime.sourceFor, sink: runtime.sink, onEvent });
 
   const routes: Record<string, Route> = {};
   const failed: SyncFailure[] = [];
   let skipped = 0;
   let queued = 0;
-  const inline: string[] = [];
-  const totals = emptyTotals(orgs);
+  const inline: ScopeRef[] = [];
+  const totals = emptyTotals(scopes);
   for (const plan of plans) {
     let route = routeOf(plan, request.fanOut, config.fanOut);
     if (route === 'queue' && !runtime.queue) {
-      log.warn('no land-report queue is configured; landing a large plan here', { org: plan.org });
+      log.warn('no land-report queue is configured; landing a large plan here', { scope: plan.scope.scope });
       route = 'inline';
     }
-    routes[plan.org] = route;
+    routes[plan.scope.scope] = route;
     if (route === 'inline') {
-      // syncLake plans this org again and reports its own failures and skips.
-      inline.push(plan.org);
+      // syncLake plans this scope again and reports its own failures and skips.
+      inline.push(plan.scope);
       continue;
     }
     skipped += plan.skipped;
@@ -68,42 +72,36 @@ export async function runLambdaSync(
     if (route === 'queue') {
       const count = await fanOut(plan, runtime, log, failed);
       queued += count;
-      totals.get(plan.org)!.queued += count;
+      addQueued(totals, plan.scope, count);
     }
   }
 
-  let landed: LandedReport[] = [];
+  let landed: LandedPeriod[] = [];
+  let rebuilt = 0;
   if (inline.length > 0) {
     const summary = await syncLake(
-      { ...selection, orgs: inline, concurrency: config.concurrency },
-      {
-        clientFor: runtime.clientFor,
-        sink: runtime.sink,
-        catalog: runtime.catalog,
-        now: runtime.now,
-        onEvent,
-        afterLanding: (report) => runtime.events.publish(report),
-      },
+      { ...selection, scopes: inline, concurrency: config.concurrency },
+      { ...runtime.landing, sourceFor: runtime.sourceFor, onEvent, afterLanding: (period) => runtime.events.publish(period) },
     );
     landed = summary.landed;
+    rebuilt = summary.rebuilt.length;
     skipped += summary.skipped;
     failed.push(...summary.failed);
   }
 
   addLanded(totals, landed);
   addFailed(totals, failed);
-  const bytes = landed.reduce((sum, report) => sum + report.manifest.bytes, 0);
-  return { answer: { landed: landed.length, bytes, queued, skipped, failed, routes }, landed, totals };
+  const bytes = landed.reduce((sum, period) => sum + manifestBytes(period.manifest), 0);
+  return { answer: { landed: landed.length, bytes, rebuilt, queued, skipped, failed, routes }, landed, totals };
 }
 
-async function fanOut(plan: OrgPlan, runtime: LakeRuntime, log: LogSink, failed: SyncFailure[]): Promise<number> {
+async function fanOut(plan: ScopePlan, runtime: LakeRuntime, log: LogSink, failed: SyncFailure[]): Promise<number> {
   const refused = await runtime.queue!.send(plan.items);
   for (const { item, reason } of refused) {
-    const failure = { org: item.org, type: item.report.ReportType, cadence: item.report.Cadence, date: item.report.Date, reason, auth: false };
-    failed.push(failure);
+    failed.push(failureOf(refOf(item), reason, false));
     log.error('could not queue a report; the next sync plans it again', { report: describeItem(item), reason });
   }
   const count = plan.items.length - refused.length;
-  log.info('fanned out to the land-report queue', { org: plan.org, reports: count, bytes: plan.bytes });
+  log.info('fanned out to the land-report queue', { scope: plan.scope.scope, reports: count, bytes: plan.bytes });
   return count;
 }

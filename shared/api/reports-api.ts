@@ -1,5 +1,3 @@
-import type { EnterpriseClient } from '../docker/enterprise-client.js';
-import type { ReportTypeInfo } from '../docker/payloads.js';
 import {
   DockerReportsError,
   IntegrityError,
@@ -8,11 +6,14 @@ import {
   UpstreamHttpError,
   isAuthError,
 } from '../errors.js';
-import { readHoldings } from '../lake/holdings.js';
-import { csvKey, manifestKey, QUERY_ROOT, TABLE_FILE } from '../lake/layout.js';
+import { heldKeys, readHoldings } from '../lake/holdings.js';
+import { auditFileKey, manifestKey } from '../lake/layout.js';
 import { parseManifest, type Manifest } from '../lake/manifest.js';
+import { datasetOfTable, lakeTables } from '../lake/table-catalog.js';
 import type { LakeSink } from '../sinks/lake-sink.js';
-import type { WorkItem } from '../sync/plan.js';
+import type { DatasetRef, PeriodRef, ScopedDataset } from '../sources/model.js';
+import type { Source } from '../sources/source.js';
+import type { WorkItem } from '../sync/work-item.js';
 import { routeOf, type ApiRoute } from './api-route.js';
 import { ApiError, errorResponse, json, type ApiRequest, type ApiResponse } from './api-types.js';
 import type { DownloadSigner } from './download-signer.js';
@@ -26,8 +27,8 @@ export interface ReportsApiDeps {
   /** The orgs this lake serves; any other org is a 404. */
   readonly orgs: readonly string[];
   readonly sink: LakeSink;
-  /** Docker for an org, when this lake can reach it (has its OAT); without, the API serves the lake alone. */
-  readonly upstream: (org: string) => EnterpriseClient | undefined;
+  /** Docker for an org (its Enterprise source), when this lake can reach it (has its OAT); without, the API serves the lake alone. */
+  readonly upstream: (org: string) => Source | undefined;
   /** Lands a report that is not in the lake yet (the engine's landing, and its event). */
   readonly land: (item: WorkItem) => Promise<unknown>;
   readonly signer: DownloadSigner;
@@ -76,12 +77,12 @@ export class ReportsApi {
   private async types(org: string): Promise<ApiResponse> {
     const offered = await this.offeredTypes(org);
     const report_types = await Promise.all(
-      offered.map(async ({ ReportType, Cadence }) => {
-        const landed = [...(await readHoldings(this.deps.sink, org, ReportType, Cadence))]
+      offered.map(async (dataset) => {
+        const landed = [...(await readHoldings(this.deps.sink, { ...dataset, scope: org }))]
           .filter(([, holding]) => holding.landed)
           .map(([date]) => date)
           .sort();
-        return { ReportType, Cadence, LandedReports: landed.length, NewestLandedDate: landed.at(-1) ?? null };
+        return { ReportType: dataset.name, Cadence: dataset.cadence, LandedReports: landed.length, NewestLandedDate: landed.at(-1) ?? null };
       }),
     );
     return json(200, { report_types });
@@ -99,14 +100,14 @@ export class ReportsApi {
 
   private async download(route: Extract<ApiRoute, { kind: 'download' }>): Promise<ApiResponse> {
     const entry = await this.entry(route);
-    const ref = { org: route.org, type: route.type, cadence: route.cadence, date: entry.date };
+    const ref = periodOf(route, entry.date);
     if (!entry.holding?.landed) {
       if (!entry.upstream) throw new ApiError(404, 'not found');
-      await this.deps.land({ org: route.org, report: entry.upstream, replace: false });
+      await this.deps.land({ action: 'land', period: entry.upstream, held: heldKeys(entry.holding) });
     }
     const expiresAt = new Date(this.deps.now().getTime() + DOWNLOAD_URL_SECONDS * 1000);
-    const url = await this.deps.signer.sign(csvKey(ref), {
-      filename: `${ref.type}_${ref.cadence}_${ref.date}.csv`,
+    const url = await this.deps.signer.sign(auditFileKey(ref, 0), {
+      filename: `${ref.name}_${ref.cadence}_${ref.period}.csv`,
       expiresInSeconds: DOWNLOAD_URL_SECONDS,
     });
     if (!route.redirect) return json(200, { url, expires_at: expiresAt.toISOString() });
@@ -116,12 +117,15 @@ export class ReportsApi {
   private async schema(route: Extract<ApiRoute, { kind: 'schema' }>): Promise<ApiResponse> {
     const entry = await this.entry(route);
     if (entry.holding?.landed) {
-      const manifest = await this.manifest(route.org, route.type, route.cadence, entry.date);
+      const manifest = await this.manifest(periodOf(route, entry.date));
       if (manifest) return json(200, manifest.schema);
     }
-    const client = this.deps.upstream(route.org);
-    if (!client || !entry.upstream) throw new ApiError(404, 'not found');
-    return json(200, await client.getSchema(route.type, route.cadence, entry.date));
+    const source = this.deps.upstream(route.org);
+    if (!source || !entry.upstream) throw new ApiError(404, 'not found');
+    const columns = await source.columns(entry.upstream, async () => {
+      throw new ApiError(404, 'not found');
+    });
+    return json(200, { category: columns.category ?? route.type, fields: columns.fields });
   }
 
   private async sync(org: string): Promise<ApiResponse> {
@@ -138,7 +142,7 @@ export class ReportsApi {
   }
 
   private async index(route: { org: string; type: string; cadence: string }): Promise<IndexedReport[]> {
-    const index = await reportIndex(this.deps.sink, this.deps.upstream(route.org), route.type, route.cadence, route.org);
+    const index = await reportIndex(this.deps.sink, this.deps.upstream(route.org), datasetOf(route));
     if (index.length === 0) throw new ApiError(404, 'not found');
     return index;
   }
@@ -146,40 +150,37 @@ export class ReportsApi {
   private async describe(route: { org: string; type: string; cadence: string }, entry: IndexedReport) {
     const landed = entry.holding?.landed ?? false;
     // A report Docker no longer lists is described from its manifest.
-    const manifest = entry.upstream ? undefined : await this.manifest(route.org, route.type, route.cadence, entry.date);
+    const manifest = entry.upstream ? undefined : await this.manifest(periodOf(route, entry.date));
+    const listed = entry.upstream?.files[0];
     return {
       ReportType: route.type,
       Cadence: route.cadence,
       Date: entry.date,
-      SizeBytes: entry.upstream?.SizeBytes ?? manifest?.upstream.size_bytes ?? entry.holding?.csvBytes ?? 0,
-      Key: entry.upstream?.Key ?? manifest?.upstream.key ?? '',
+      SizeBytes: listed?.sizeBytes ?? manifest?.files[0]?.upstream.size_bytes ?? entry.holding?.files[0]?.size ?? 0,
+      Key: listed?.upstreamKey ?? manifest?.files[0]?.upstream.key ?? '',
       Landed: landed,
     };
   }
 
-  private async manifest(org: string, type: string, cadence: string, date: string): Promise<Manifest | undefined> {
-    const text = await this.deps.sink.read(manifestKey({ org, type, cadence, date }));
+  private async manifest(ref: PeriodRef): Promise<Manifest | undefined> {
+    const text = await this.deps.sink.read(manifestKey(ref));
     return text === undefined ? undefined : parseManifest(text);
   }
 
-  /** Docker's list of types; without Docker, the tables the lake holds. */
-  private async offeredTypes(org: string): Promise<ReportTypeInfo[]> {
-    const client = this.deps.upstream(org);
-    if (client) {
-      try {
-        return await client.listReportTypes();
-      } catch (error) {
-        if (error instanceof NotFoundError) return [];
-        throw error;
-      }
-    }
-    const types: ReportTypeInfo[] = [];
-    for await (const object of this.deps.sink.list(`${QUERY_ROOT}/`)) {
-      const match = new RegExp(`^${QUERY_ROOT}/([^/]+)/([^/]+)/${TABLE_FILE}$`).exec(object.key);
-      if (match) types.push({ ReportType: match[1]!, Cadence: match[2]! });
-    }
-    return types;
+  /** Docker's report types; without Docker, the Enterprise tables the lake holds. */
+  private async offeredTypes(org: string): Promise<DatasetRef[]> {
+    const source = this.deps.upstream(org);
+    if (source) return source.datasets();
+    return (await lakeTables(this.deps.sink)).map(datasetOfTable).filter((dataset) => dataset.source === 'enterprise');
   }
+}
+
+function datasetOf(route: { org: string; type: string; cadence: string }): ScopedDataset {
+  return { source: 'enterprise', scope: route.org, name: route.type, cadence: route.cadence };
+}
+
+function periodOf(route: { org: string; type: string; cadence: string }, date: string): PeriodRef {
+  return { ...datasetOf(route), period: date };
 }
 
 /** The status and message an engine failure is answered with; nothing internal leaks. */

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { readEngineEnv, type EngineEnv, type Environment } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { isReportDate, segmentSchema } from '../names.js';
+import type { ScopeRef } from '../sources/index.js';
 
 /**
  * The environment variables the stack gives its Lambdas: the one contract
@@ -15,6 +16,7 @@ export const FUNCTION_ENV = {
   bucket: 'LAKE_BUCKET',
   prefix: 'LAKE_PREFIX',
   glueDatabase: 'GLUE_DATABASE',
+  athenaWorkGroup: 'ATHENA_WORKGROUP',
   firstReportDate: 'QUERY_FIRST_REPORT_DATE',
   eventBusName: 'REPORT_EVENT_BUS',
   landQueueUrl: 'LAND_REPORT_QUEUE_URL',
@@ -28,12 +30,16 @@ export const FUNCTION_ENV = {
 export interface FunctionConfig {
   /** The orgs this deployment syncs; the only ones whose secrets it may read. */
   readonly orgs: readonly string[];
+  /** The same orgs as the engine's scopes. */
+  readonly scopes: readonly ScopeRef[];
   /** Secret id (ARN) of each org's OAT. */
   readonly orgSecrets: Readonly<Record<string, string>>;
   readonly bucket: string;
   /** Key prefix of the lake in the bucket, '' for the root. */
   readonly prefix: string;
   readonly glueDatabase: string;
+  /** The Athena workgroup the day-one queries are saved in. */
+  readonly athenaWorkGroup: string;
   /** The first date partition projection offers. */
   readonly firstReportDate: string;
   /** EventBridge bus of the landing events. */
@@ -71,6 +77,7 @@ const schema = z.object({
     .default('')
     .transform((value) => value.replace(/^\/+|\/+$/g, '')),
   [FUNCTION_ENV.glueDatabase]: z.string().regex(/^[a-z0-9_]{1,255}$/, 'must be a Glue database name'),
+  [FUNCTION_ENV.athenaWorkGroup]: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be an Athena workgroup name'),
   [FUNCTION_ENV.firstReportDate]: z.string().refine(isReportDate, 'must be a date written YYYY-MM-DD').default('2026-01-01'),
   [FUNCTION_ENV.eventBusName]: z.string().min(1).default('default'),
   [FUNCTION_ENV.landQueueUrl]: z.url().optional(),
@@ -101,10 +108,12 @@ export function readFunctionConfig(env: Environment): FunctionConfig {
   }
   return {
     orgs,
+    scopes: orgs.map((org) => ({ source: 'enterprise', scope: org })),
     orgSecrets,
     bucket: values[FUNCTION_ENV.bucket],
     prefix: values[FUNCTION_ENV.prefix],
     glueDatabase: values[FUNCTION_ENV.glueDatabase],
+    athenaWorkGroup: values[FUNCTION_ENV.athenaWorkGroup],
     firstReportDate: values[FUNCTION_ENV.firstReportDate],
     eventBusName: values[FUNCTION_ENV.eventBusName],
     landQueueUrl: values[FUNCTION_ENV.landQueueUrl],

@@ -1,125 +1,152 @@
 import type { Column, Table, TableInput } from '@aws-sdk/client-glue';
-import type { SchemaField } from '../docker/payloads.js';
-import { queryTableFolder, tableName } from '../lake/layout.js';
-import type { ColumnPlan, TableColumn } from '../lake/table-columns.js';
+import { queryTableFolder } from '../lake/layout.js';
+import type { TableDefinition } from '../lake/table-catalog.js';
+import { datasetOfTable } from '../lake/table-catalog.js';
+import type { TableColumn } from '../lake/table-columns.js';
+import { QUERY_FORMAT } from '../query/query-format.js';
+import { specOf, tableName, type DatasetRef, type SourceId } from '../sources/index.js';
 import { GLUE_TYPES, lakeTypeOfGlue } from './glue-types.js';
 
 /**
- * What one report table looks like in the Glue Data Catalog: the query copy
- * (gzip JSON Lines) read by the OpenX JSON SerDe, partitioned by `org` and
- * `report_date` with partition projection, so no crawler, no MSCK REPAIR and no
- * partition is ever registered. The S3 path says `date=`; the column cannot
- * (`date` is reserved in Athena DDL).
+ * What one dataset's table looks like in the Glue Data Catalog: the query
+ * copies (Parquet, read by column name), partitioned by scope and period
+ * with partition projection, so no crawler, no MSCK REPAIR and no partition
+ * is ever registered. The S3 path of an Enterprise table says `date=`; the
+ * column cannot (`date` is reserved in Athena DDL): it is `report_date`.
  */
-export const JSON_SERDE = 'org.openx.data.jsonserde.JsonSerDe';
 export const MANAGED_BY_PARAMETER = 'docker_reports.managed_by';
 const MANAGED_BY = 'docker-reports-lake';
+/** The SerDe of the first lakes' tables (gzip JSON Lines), switched to Parquet in place. */
+export const JSON_SERDE = 'org.openx.data.jsonserde.JsonSerDe';
 
 export interface TableLocation {
   /** `s3://bucket` or `s3://bucket/prefix`: the lake's root. */
   readonly lakeUri: string;
-  /** The orgs partition projection enumerates. */
-  readonly orgs: readonly string[];
-  /** First date partition projection offers, `YYYY-MM-DD`. */
-  readonly firstReportDate: string;
+  /** The scopes partition projection enumerates, per source (the stack's orgs, namespaces). */
+  readonly scopes: Readonly<Partial<Record<SourceId, readonly string[]>>>;
+  /** First period partition projection offers, `YYYY-MM-DD`. */
+  readonly firstPeriod: string;
 }
 
 /** Where a table's query copies are: `s3://bucket/prefix/query/enterprise/{type}/{cadence}/`. */
-export function tableLocation(lakeUri: string, type: string, cadence: string): string {
-  return `${lakeUri.replace(/\/+$/, '')}/${queryTableFolder(type, cadence)}`;
+export function tableLocation(lakeUri: string, dataset: DatasetRef): string {
+  return `${lakeUri.replace(/\/+$/, '')}/${queryTableFolder(dataset)}`;
 }
 
 /** The table parameters that make Athena project partitions instead of looking them up. */
-export function projectionParameters(location: string, orgs: readonly string[], firstReportDate: string): Record<string, string> {
+export function projectionParameters(dataset: DatasetRef, location: string, scopes: readonly string[], firstPeriod: string): Record<string, string> {
+  const { scopeKey, periodKey, periodColumn } = specOf(dataset.source);
+  // Weekly periods start on Mondays and monthly ones on the 1st; an Enterprise table is projected by day.
+  const step = dataset.source === 'dvp' && dataset.cadence === 'monthly' ? ['1', 'MONTHS'] : dataset.source === 'dvp' ? ['7', 'DAYS'] : ['1', 'DAYS'];
   return {
     'projection.enabled': 'true',
-    'projection.org.type': 'enum',
-    'projection.org.values': orgs.join(','),
-    'projection.report_date.type': 'date',
-    'projection.report_date.format': 'yyyy-MM-dd',
-    'projection.report_date.range': `${firstReportDate},NOW`,
-    'projection.report_date.interval': '1',
-    'projection.report_date.interval.unit': 'DAYS',
-    'storage.location.template': `${location}org=\${org}/date=\${report_date}/`,
+    [`projection.${scopeKey}.type`]: 'enum',
+    [`projection.${scopeKey}.values`]: scopes.join(','),
+    [`projection.${periodColumn}.type`]: 'date',
+    [`projection.${periodColumn}.format`]: 'yyyy-MM-dd',
+    [`projection.${periodColumn}.range`]: `${firstPeriod},NOW`,
+    [`projection.${periodColumn}.interval`]: step[0]!,
+    [`projection.${periodColumn}.interval.unit`]: step[1]!,
+    'storage.location.template': `${location}${scopeKey}=\${${scopeKey}}/${periodKey}=\${${periodColumn}}/`,
   };
 }
 
-/** The full definition of a new table with `columns`. */
-export function newTableInput(type: string, cadence: string, columns: readonly Column[], where: TableLocation): TableInput {
-  const location = tableLocation(where.lakeUri, type, cadence);
+/** The storage descriptor's format parts, from the query format. */
+function storage(): Pick<NonNullable<TableInput['StorageDescriptor']>, 'InputFormat' | 'OutputFormat' | 'Compressed' | 'SerdeInfo'> {
+  const { glue } = QUERY_FORMAT;
   return {
-    Name: tableName(type, cadence),
-    Description: `Docker ${type} reports (${cadence}), one JSON object per CSV row; columns follow Docker's schema endpoint.`,
+    InputFormat: glue.inputFormat,
+    OutputFormat: glue.outputFormat,
+    Compressed: false,
+    SerdeInfo: { SerializationLibrary: glue.serializationLibrary, Parameters: { ...glue.serdeParameters } },
+  };
+}
+
+/** The full definition of a new table with the lake's columns. */
+export function newTableInput(table: TableDefinition, where: TableLocation): TableInput {
+  const dataset = datasetOfTable(table);
+  const spec = specOf(dataset.source);
+  const location = tableLocation(where.lakeUri, dataset);
+  return {
+    Name: tableName(dataset),
+    Description: `Docker ${dataset.source} ${dataset.name} (${dataset.cadence}), one row per CSV row; columns follow the source's own.`,
     TableType: 'EXTERNAL_TABLE',
     Parameters: {
       EXTERNAL: 'TRUE',
-      classification: 'json',
-      compressionType: 'gzip',
+      classification: QUERY_FORMAT.glue.classification,
       typeOfData: 'file',
       [MANAGED_BY_PARAMETER]: MANAGED_BY,
-      ...projectionParameters(location, where.orgs, where.firstReportDate),
+      ...projectionParameters(dataset, location, where.scopes[dataset.source] ?? [], where.firstPeriod),
     },
     PartitionKeys: [
-      { Name: 'org', Type: 'string', Comment: 'Docker organization' },
-      { Name: 'report_date', Type: 'date', Comment: 'Date of the report (the path says date=)' },
+      { Name: spec.scopeKey, Type: 'string', Comment: `Docker ${spec.words.scope}` },
+      { Name: spec.periodColumn, Type: 'date', Comment: `First day of the period (the path says ${spec.periodKey}=)` },
     ],
-    StorageDescriptor: {
-      Columns: [...columns],
-      Location: location,
-      InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-      OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-      Compressed: true,
-      SerdeInfo: {
-        SerializationLibrary: JSON_SERDE,
-        // Column names are lower case already; a malformed line should fail a query, not vanish from it.
-        Parameters: { 'case.insensitive': 'TRUE', 'ignore.malformed.json': 'FALSE', 'serialization.format': '1' },
-      },
-    },
+    StorageDescriptor: { Columns: table.columns.map(glueColumn), Location: location, ...storage() },
   };
 }
 
-/** Glue columns for the columns a plan adds, described by the schema field that caused them. */
-export function glueColumns(added: readonly TableColumn[], plan: ColumnPlan, fields: readonly SchemaField[]): Column[] {
-  return added.map((column) => {
-    const field = plan.fields.find((f) => f.column === column.name)?.field;
-    const description = fields.find((f) => f.name === field)?.description?.trim();
-    return {
-      Name: column.name,
-      Type: GLUE_TYPES[column.type],
-      ...(description ? { Comment: description.slice(0, 255) } : {}),
-    };
-  });
+export function glueColumn(column: TableColumn): Column {
+  const comment = column.description?.trim();
+  return { Name: column.name, Type: GLUE_TYPES[column.type], ...(comment ? { Comment: comment.slice(0, 255) } : {}) };
 }
 
 /** An existing table's columns as the lake's column planner sees them. */
 export function tableColumnsOf(table: Table): TableColumn[] {
-  return (table.StorageDescriptor?.Columns ?? []).map((column) => ({
-    name: column.Name ?? '',
-    type: lakeTypeOfGlue(column.Type),
-  }));
+  return (table.StorageDescriptor?.Columns ?? []).map((column) => ({ name: column.Name ?? '', type: lakeTypeOfGlue(column.Type) }));
+}
+
+/** What bringing a table in step changed, for the log. */
+export interface TableUpdate {
+  readonly input: TableInput;
+  readonly addedColumns: readonly string[];
+  /** The table was read another way (gzip JSON Lines) and now reads Parquet. */
+  readonly switchedFormat: boolean;
+  readonly addedScopes: readonly string[];
 }
 
 /**
  * The definition to write back after reading `table`: everything it had
- * (SerDe, projection, parameters people added), plus `added` columns at the
- * end and any configured org missing from the projection's enum. Undefined
- * when nothing would change, so no UpdateTable (and no archived version) is spent.
+ * (projection, parameters and columns people added), plus the lake's columns
+ * it lacks (at the end), the query format's storage if it had another (the
+ * first lakes' JSON SerDe is replaced, not copied), and any configured scope
+ * missing from the projection's enum. Undefined when nothing would change, so
+ * no UpdateTable (and no archived version) is spent.
  */
-export function updatedTableInput(table: Table, added: readonly Column[], where: TableLocation): TableInput | undefined {
+export function updatedTableInput(table: Table, definition: TableDefinition, where: TableLocation): TableUpdate | undefined {
+  const dataset = datasetOfTable(definition);
+  const { scopeKey } = specOf(dataset.source);
+  const existing = new Set((table.StorageDescriptor?.Columns ?? []).map((column) => column.Name));
+  const added = definition.columns.filter((column) => !existing.has(column.name)).map(glueColumn);
   const parameters = { ...(table.Parameters ?? {}) };
-  const known = (parameters['projection.org.values'] ?? '').split(',').filter((org) => org !== '');
-  const missingOrgs = where.orgs.filter((org) => !known.includes(org));
-  if (added.length === 0 && missingOrgs.length === 0) return undefined;
-  if (missingOrgs.length > 0) parameters['projection.org.values'] = [...known, ...missingOrgs].join(',');
+  const valuesKey = `projection.${scopeKey}.values`;
+  const known = (parameters[valuesKey] ?? '').split(',').filter((scope) => scope !== '');
+  const addedScopes = (where.scopes[dataset.source] ?? []).filter((scope) => !known.includes(scope));
   const descriptor = table.StorageDescriptor ?? {};
+  const switchedFormat = descriptor.SerdeInfo?.SerializationLibrary !== QUERY_FORMAT.glue.serializationLibrary;
+  if (added.length === 0 && addedScopes.length === 0 && !switchedFormat) return undefined;
+  if (addedScopes.length > 0) parameters[valuesKey] = [...known, ...addedScopes].join(',');
+  if (switchedFormat) {
+    parameters.classification = QUERY_FORMAT.glue.classification;
+    delete parameters.compressionType;
+  }
   return {
-    Name: table.Name,
-    Description: table.Description,
-    Owner: table.Owner,
-    Retention: table.Retention,
-    TableType: table.TableType,
-    Parameters: parameters,
-    PartitionKeys: table.PartitionKeys,
-    StorageDescriptor: { ...descriptor, Columns: [...(descriptor.Columns ?? []), ...added] },
+    input: {
+      Name: table.Name,
+      Description: table.Description,
+      Owner: table.Owner,
+      Retention: table.Retention,
+      TableType: table.TableType,
+      Parameters: parameters,
+      PartitionKeys: table.PartitionKeys,
+      StorageDescriptor: {
+        ...descriptor,
+        ...(switchedFormat ? storage() : {}),
+        Columns: [...(descriptor.Columns ?? []), ...added],
+      },
+    },
+    addedColumns: added.map((column) => column.Name!),
+    switchedFormat,
+    addedScopes,
   };
 }

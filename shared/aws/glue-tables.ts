@@ -1,32 +1,20 @@
-import {
-  CreateTableCommand,
-  GetTableCommand,
-  GlueClient,
-  UpdateTableCommand,
-  type Table,
-} from '@aws-sdk/client-glue';
-import type { SchemaField } from '../docker/payloads.js';
+import { CreateTableCommand, GetTableCommand, GlueClient, UpdateTableCommand, type Table } from '@aws-sdk/client-glue';
 import { DockerReportsError } from '../errors.js';
-import { tableName } from '../lake/layout.js';
-import type { TableCatalog } from '../lake/table-catalog.js';
-import { planColumns, type ColumnPlan } from '../lake/table-columns.js';
-import {
-  glueColumns,
-  newTableInput,
-  tableColumnsOf,
-  updatedTableInput,
-  type TableLocation,
-} from './glue-table-definition.js';
+import { datasetOfTable, type TableDefinition } from '../lake/table-catalog.js';
+import type { TableColumn } from '../lake/table-columns.js';
+import { tableName, type DatasetRef } from '../sources/index.js';
+import { newTableInput, tableColumnsOf, updatedTableInput, type TableLocation } from './glue-table-definition.js';
 
-/** What the catalog did to a table, for the log. */
+/** What bringing a table in step did, for the log. */
 export interface TableChange {
   readonly table: string;
   readonly action: 'created' | 'updated';
   readonly addedColumns: readonly string[];
-  readonly retyped: ColumnPlan['retyped'];
+  readonly switchedFormat: boolean;
+  readonly addedScopes: readonly string[];
 }
 
-export interface GlueTableCatalogOptions extends TableLocation {
+export interface GlueTablesOptions extends TableLocation {
   readonly databaseName: string;
   /** @default a GlueClient for the function's region */
   readonly client?: GlueClient;
@@ -40,34 +28,40 @@ export interface GlueTableCatalogOptions extends TableLocation {
 }
 
 /**
- * The Glue Data Catalog as the lake's {@link TableCatalog}: one table per
- * report type and cadence, created on its first landing and given new columns
- * when Docker's schema gains or retypes a field ({@link planColumns} decides;
- * columns are only ever added).
+ * The Glue Data Catalog as a mirror of the lake's own table records
+ * (`_table.json`): one table per dataset, created when the lake first has it,
+ * given the columns the lake's record gained, switched to the query format
+ * if it was made for another, and told of every configured scope.
  *
  * UpdateTable replaces the whole definition, so every change is a
- * read-modify-write of what GetTable returned (SerDe and projection kept),
- * guarded by the table's VersionId; a concurrent writer (another Lambda)
- * makes it read again. Creating a table someone else just created does too.
+ * read-modify-write of what GetTable returned (projection and other
+ * parameters kept), guarded by the table's VersionId; a concurrent writer
+ * (another Lambda) makes it read again. Creating a table someone else just
+ * created does too.
  */
-export class GlueTableCatalog implements TableCatalog {
+export class GlueTables {
   private readonly client: GlueClient;
 
-  constructor(private readonly options: GlueTableCatalogOptions) {
+  constructor(private readonly options: GlueTablesOptions) {
     this.client = options.client ?? new GlueClient({});
   }
 
-  /**
-   * Landings reach this through `columnsInCallOrder`, one at a time per table
-   * within a process; other processes (other Lambdas) are met by the VersionId check.
-   */
-  async columnsFor(type: string, cadence: string, fields: readonly SchemaField[]): Promise<ColumnPlan> {
-    const name = tableName(type, cadence);
+  /** A table's columns as Glue has them, or undefined when there is no table. */
+  async columnsOf(dataset: DatasetRef): Promise<TableColumn[] | undefined> {
+    const table = await this.getTable(tableName(dataset));
+    return table ? tableColumnsOf(table) : undefined;
+  }
+
+  /** Makes the table of `definition` exist with all its columns; says what it changed, if anything. */
+  async ensure(definition: TableDefinition): Promise<TableChange | undefined> {
+    const name = tableName(datasetOfTable(definition));
     const attempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt += 1) {
       try {
         const table = await this.getTable(name);
-        return table ? await this.update(table, fields) : await this.create(type, cadence, name, fields);
+        const change = table ? await this.update(table, definition) : await this.create(name, definition);
+        if (change) this.options.onChange?.(change);
+        return change;
       } catch (error) {
         const raced = isNamed(error, 'ConcurrentModificationException') || isNamed(error, 'AlreadyExistsException');
         if (!raced) throw this.explain(name, error);
@@ -83,36 +77,28 @@ export class GlueTableCatalog implements TableCatalog {
     }
   }
 
-  private async create(type: string, cadence: string, name: string, fields: readonly SchemaField[]): Promise<ColumnPlan> {
-    const plan = planColumns([], fields);
-    const input = newTableInput(type, cadence, glueColumns(plan.added, plan, fields), this.options);
+  private async create(name: string, definition: TableDefinition): Promise<TableChange> {
+    const input = newTableInput(definition, this.options);
     await this.client.send(
       new CreateTableCommand({ CatalogId: this.options.catalogId, DatabaseName: this.options.databaseName, TableInput: input }),
     );
-    this.options.onChange?.({ table: name, action: 'created', addedColumns: plan.added.map((c) => c.name), retyped: plan.retyped });
-    return plan;
+    return { table: name, action: 'created', addedColumns: definition.columns.map((c) => c.name), switchedFormat: false, addedScopes: [] };
   }
 
-  private async update(table: Table, fields: readonly SchemaField[]): Promise<ColumnPlan> {
-    const plan = planColumns(tableColumnsOf(table), fields);
-    const input = updatedTableInput(table, glueColumns(plan.added, plan, fields), this.options);
-    if (!input) return plan;
+  private async update(table: Table, definition: TableDefinition): Promise<TableChange | undefined> {
+    const update = updatedTableInput(table, definition, this.options);
+    if (!update) return undefined;
     await this.client.send(
       new UpdateTableCommand({
         CatalogId: this.options.catalogId,
         DatabaseName: this.options.databaseName,
-        TableInput: input,
+        TableInput: update.input,
         // Glue refuses the write if the table changed since it was read.
         VersionId: table.VersionId,
       }),
     );
-    this.options.onChange?.({
-      table: table.Name ?? '',
-      action: 'updated',
-      addedColumns: plan.added.map((c) => c.name),
-      retyped: plan.retyped,
-    });
-    return plan;
+    const { addedColumns, switchedFormat, addedScopes } = update;
+    return { table: table.Name ?? '', action: 'updated', addedColumns, switchedFormat, addedScopes };
   }
 
   private async getTable(name: string): Promise<Table | undefined> {

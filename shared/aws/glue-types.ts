@@ -1,9 +1,9 @@
 import { LAKE_TYPES, lakeTypeOf, type LakeType } from '../lake/lake-types.js';
 
 /**
- * The lake's column types as Glue (Hive DDL) spells them. The query copy
- * writes integers as JSON numbers, dates as `YYYY-MM-DD` and timestamps as
- * `YYYY-MM-DD HH:MM:SS.mmm`: the forms the OpenX JSON SerDe reads into these.
+ * The lake's column types as Glue (Hive DDL) spells them: the Parquet query
+ * copy stores BIGINT, DOUBLE, BOOLEAN, DATE and TIMESTAMP (microseconds,
+ * UTC) as the matching Parquet types, which Athena reads into these.
  */
 export const GLUE_TYPES: Readonly<Record<LakeType, string>> = {
   string: 'string',

@@ -1,16 +1,24 @@
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { dockerApi } from '../docker/docker-api.js';
-import type { EnterpriseClient } from '../docker/enterprise-client.js';
-import { HttpClient, defaultHttpDeps, type HttpDeps } from '../http/http-client.js';
+import { tmpdir } from 'node:os';
 import type { Environment } from '../config.js';
+import { dockerApi } from '../docker/docker-api.js';
+import { ConfigError } from '../errors.js';
+import { HttpClient, defaultHttpDeps, type HttpDeps } from '../http/http-client.js';
+import type { LandingDeps } from '../landing/landing-deps.js';
+import { LakeTableCatalog, lakeTables, type TableDefinition } from '../lake/table-catalog.js';
+import { DuckDbEngine } from '../query/duckdb-engine.js';
 import { S3Sink } from '../sinks/s3-sink.js';
+import { describePeriod, type ScopeRef, type Source } from '../sources/index.js';
+import { EnterpriseSource } from '../sources/enterprise/index.js';
 import { readFunctionConfig, type FunctionConfig } from './function-config.js';
-import { GlueTableCatalog } from './glue-table-catalog.js';
+import { GlueTables } from './glue-tables.js';
 import { LandQueue } from './land-queue.js';
+import { NamedQueries } from './named-queries.js';
 import { ReportEvents } from './report-events.js';
 import { SecretsCredentials } from './secrets-credentials.js';
 import type { LogSink } from './sync-telemetry.js';
@@ -19,6 +27,7 @@ import type { LogSink } from './sync-telemetry.js';
 export interface AwsClients {
   readonly s3?: S3Client;
   readonly glue?: GlueClient;
+  readonly athena?: AthenaClient;
   readonly eventBridge?: EventBridgeClient;
   readonly sqs?: SQSClient;
   readonly secrets?: Pick<SecretsProvider, 'get'>;
@@ -33,48 +42,93 @@ export interface LakeRuntimeOptions {
   readonly http?: Partial<HttpDeps>;
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /** Where staged files and DuckDB's spill go. @default the system's temporary folder (/tmp in Lambda) */
+  readonly spoolDir?: string;
 }
 
-/** The engine's parts as a Lambda uses them: the lake in S3, Docker with OATs from Secrets Manager, Glue, EventBridge, SQS. */
+/** The engine's parts as a Lambda uses them: the lake in S3, Docker with OATs from Secrets Manager, Glue, Athena, EventBridge, SQS. */
 export interface LakeRuntime {
   readonly sink: S3Sink;
-  readonly clientFor: (org: string) => EnterpriseClient;
-  readonly catalog: GlueTableCatalog;
+  readonly sourceFor: (scope: ScopeRef) => Source;
+  /** The lake's table records (`_table.json`), each mirrored into Glue as it changes. */
+  readonly catalog: LakeTableCatalog;
+  readonly engine: DuckDbEngine;
   readonly events: ReportEvents;
   /** Present when the function may fan out (the sync). */
   readonly queue: LandQueue | undefined;
   readonly now: () => Date;
+  /** What landing a period needs, with retries logged. */
+  readonly landing: LandingDeps;
+  /**
+   * Makes sure every dataset the lake records has its Glue table with all
+   * its columns, in the query format, and its day-one queries saved: a lake
+   * filled by the CLI, or a redeployed stack, is queryable before the next landing.
+   */
+  ensureTables(): Promise<void>;
 }
 
 /**
  * Builds everything once per execution environment, so cached things stay
  * cached across invocations: secrets (Powertools), JWTs (one token provider
- * per org), Glue table locks and the SDK clients' connections.
+ * per org), DuckDB, table records and the SDK clients' connections.
  */
 export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
   const { config, log, clients = {} } = options;
   const now = options.now ?? (() => new Date());
-  const sink = new S3Sink({ client: clients.s3 ?? new S3Client({}), bucket: config.bucket, prefix: config.prefix });
+  const spoolDir = options.spoolDir ?? tmpdir();
+  const sink = new S3Sink({ client: clients.s3 ?? new S3Client({}), bucket: config.bucket, prefix: config.prefix, spoolDir });
   const http = new HttpClient({ ...defaultHttpDeps, ...options.http }, {}, (label, attempt) =>
     log.warn('retrying', { what: label, attempt: attempt.attempt, delayMs: attempt.delayMs, reason: attempt.reason }),
   );
   const credentials = new SecretsCredentials({ secretIds: config.orgSecrets, provider: clients.secrets });
   const api = dockerApi({ apiUrl: config.engine.apiUrl, hubUrl: config.engine.hubUrl, credentials, http, now });
-  const catalog = new GlueTableCatalog({
+  const sources = new Map<string, Source>();
+  const sourceFor = (scope: ScopeRef): Source => {
+    if (scope.source !== 'enterprise' || !config.orgs.includes(scope.scope)) {
+      throw new ConfigError(`${scope.source} ${scope.scope} is not one this stack syncs; redeploy with it in the configuration.`);
+    }
+    let source = sources.get(scope.scope);
+    if (!source) {
+      source = new EnterpriseSource(api.clientFor(scope.scope));
+      sources.set(scope.scope, source);
+    }
+    return source;
+  };
+  const glue = new GlueTables({
     client: clients.glue,
     databaseName: config.glueDatabase,
     lakeUri: sink.location,
-    orgs: config.orgs,
-    firstReportDate: config.firstReportDate,
+    scopes: { enterprise: config.orgs },
+    firstPeriod: config.firstReportDate,
     onChange: (change) => log.info(`Glue table ${change.action}`, { ...change }),
   });
+  const queries = new NamedQueries({ client: clients.athena, workGroup: config.athenaWorkGroup, databaseName: config.glueDatabase });
+  const mirror = async (table: TableDefinition) => {
+    await glue.ensure(table);
+    const saved = await queries.ensure(table);
+    if (saved.length > 0) log.info('saved day-one queries', { queries: saved });
+  };
+  const catalog = new LakeTableCatalog(sink, now, { seed: (dataset) => glue.columnsOf(dataset), onTable: mirror });
+  const engine = new DuckDbEngine({ tempDirectory: spoolDir });
   return {
     sink,
-    clientFor: (org) => api.clientFor(org),
+    sourceFor,
     catalog,
-    events: new ReportEvents({ client: clients.eventBridge, eventBusName: config.eventBusName, lake: sink }),
+    engine,
+    events: new ReportEvents({ client: clients.eventBridge, eventBusName: config.eventBusName }),
     queue: config.landQueueUrl ? new LandQueue({ client: clients.sqs, queueUrl: config.landQueueUrl }) : undefined,
     now,
+    landing: {
+      sink,
+      catalog,
+      engine,
+      now,
+      idleTimeoutMs: 60_000,
+      onRetry: (ref, attempt, reason) => log.warn('retrying', { what: `landing ${describePeriod(ref)}`, attempt, reason }),
+    },
+    ensureTables: async () => {
+      for (const table of await lakeTables(sink)) await mirror(table);
+    },
   };
 }
 
@@ -86,6 +140,8 @@ export interface HandlerDeps {
   /** Replaces parts of the HTTP stack (tests: a fake sleep). */
   readonly http?: Partial<HttpDeps>;
   readonly now?: () => Date;
+  /** @default the system's temporary folder */
+  readonly spoolDir?: string;
 }
 
 /**
@@ -98,7 +154,7 @@ export function lazyLakeRuntime(deps: HandlerDeps, log: LogSink): () => { config
   return () => {
     if (!built) {
       const config = readFunctionConfig(deps.env);
-      built = { config, runtime: createLakeRuntime({ config, log, clients: deps.clients, http: deps.http, now: deps.now }) };
+      built = { config, runtime: createLakeRuntime({ config, log, clients: deps.clients, http: deps.http, now: deps.now, spoolDir: deps.spoolDir }) };
     }
     return built;
   };

@@ -1,47 +1,49 @@
-import { describeReport, type ReportRef } from '../docker/payloads.js';
 import { ConfigError } from '../errors.js';
-import type { LandedReport } from '../landing/land-report.js';
-import { readHolding } from '../lake/holdings.js';
-import { landItem } from '../sync/land-item.js';
-import { decide, type WorkItem } from '../sync/plan.js';
+import type { LandedPeriod } from '../landing/landing-deps.js';
+import { decide, heldKeys, needsRebuild, readHolding } from '../lake/holdings.js';
+import { QUERY_FORMAT } from '../query/query-format.js';
+import { describePeriod, type ScopeRef } from '../sources/index.js';
+import { runItem } from '../sync/run-item.js';
+import { refOf, type WorkItem } from '../sync/work-item.js';
 import type { LakeRuntime } from './lake-runtime.js';
 import { logLanded, type LogSink } from './sync-telemetry.js';
 
-export type LandingOutcome = { readonly kind: 'landed'; readonly landed: LandedReport } | { readonly kind: 'skipped' };
+export type LandingOutcome = { readonly kind: 'landed'; readonly landed: LandedPeriod } | { readonly kind: 'skipped' };
 
 /**
- * Lands one report in the stack's lake, unless the lake holds it unchanged by
- * now (a later sync, a duplicate message, another request), then announces it
- * on EventBridge. The land-report worker lands queued reports with it, the API
- * reports asked for before the schedule got to them. Throws when it cannot.
+ * Carries out one work item in the stack's lake, unless the lake holds it
+ * unchanged by now (a later sync, a duplicate message, another request):
+ * lands (and announces on EventBridge) or rebuilds a query copy. The
+ * land-report worker runs queued items with it, the API reports asked for
+ * before the schedule got to them. Throws when it cannot.
  */
 export async function landAndAnnounce(
   item: WorkItem,
-  orgs: readonly string[],
+  scopes: readonly ScopeRef[],
   runtime: LakeRuntime,
   log: LogSink,
 ): Promise<LandingOutcome> {
-  if (!orgs.includes(item.org)) {
-    throw new ConfigError(`A report of org ${item.org} was asked for, which this stack does not sync; it was not landed.`);
+  const ref = refOf(item);
+  if (!scopes.some((scope) => scope.source === ref.source && scope.scope === ref.scope)) {
+    throw new ConfigError(`A report of ${ref.source} ${ref.scope} was asked for, which this stack does not sync; it was not landed.`);
   }
-  const ref: ReportRef = { org: item.org, type: item.report.ReportType, cadence: item.report.Cadence, date: item.report.Date };
-  const decision = decide(item.report, await readHolding(runtime.sink, ref));
-  if (decision === 'skip') {
-    log.info('already landed; nothing to do', { report: describeReport(ref) });
+  const holding = await readHolding(runtime.sink, ref);
+  const current = reconsider(item, holding);
+  if (!current) {
+    log.info('already landed; nothing to do', { report: describePeriod(ref) });
     return { kind: 'skipped' };
   }
-  const landed = await landItem(
-    { ...item, replace: decision === 'replace' },
-    {
-      client: runtime.clientFor(item.org),
-      sink: runtime.sink,
-      catalog: runtime.catalog,
-      now: runtime.now,
-      idleTimeoutMs: 60_000,
-      onRetry: (retried, attempt, reason) => log.warn('retrying', { what: `landing ${describeReport(retried)}`, attempt, reason }),
-    },
-  );
-  await runtime.events.publish(landed);
+  const landed = await runItem(current, runtime.sourceFor(ref), runtime.landing);
+  if (!landed) return { kind: 'skipped' };
+  if (landed.action !== 'rebuilt') await runtime.events.publish(landed);
   logLanded(log, landed);
   return { kind: 'landed', landed };
+}
+
+/** The item as the lake stands now: it may have been landed (or rebuilt) since it was planned. */
+function reconsider(item: WorkItem, holding: Awaited<ReturnType<typeof readHolding>>): WorkItem | undefined {
+  const held = heldKeys(holding);
+  if (item.action === 'rebuild') return holding && needsRebuild(item.ref, holding, QUERY_FORMAT.extension) ? { ...item, held } : undefined;
+  const decision = decide(item.period, holding);
+  return decision === 'skip' ? undefined : { action: decision, period: item.period, held };
 }

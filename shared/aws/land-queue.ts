@@ -1,29 +1,55 @@
 import { SQSClient, SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { describeReport, reportSchema } from '../docker/payloads.js';
-import { segmentSchema } from '../names.js';
-import type { WorkItem } from '../sync/plan.js';
+import { reportSchema } from '../docker/payloads.js';
+import { isReportDate, segmentSchema } from '../names.js';
+import { describePeriod, SOURCE_IDS, type PeriodRef } from '../sources/index.js';
+import { refOf, type WorkItem } from '../sync/work-item.js';
 
-/** One report to land, as the sync sends it to the land-report worker. */
-export const landMessageSchema = z.object({
-  version: z.literal(1),
-  org: segmentSchema,
-  report: reportSchema,
-  replace: z.boolean(),
+const periodRefSchema = z.object({
+  source: z.enum(SOURCE_IDS),
+  scope: segmentSchema,
+  name: segmentSchema,
+  cadence: segmentSchema,
+  period: z.string().refine(isReportDate, 'must be a real date written YYYY-MM-DD'),
 });
+const heldSchema = z.array(z.string().max(1024)).max(1000);
+
+/** One period to act on, as the sync sends it to the land-report worker. */
+export const landMessageSchema = z.discriminatedUnion('action', [
+  z.object({
+    version: z.literal(2),
+    action: z.enum(['land', 'replace']),
+    period: z.object({
+      ref: periodRefSchema,
+      files: z.array(z.object({ upstreamKey: z.string(), sizeBytes: z.number().int().nonnegative() })).min(1),
+    }),
+    held: heldSchema,
+  }),
+  z.object({ version: z.literal(2), action: z.literal('rebuild'), ref: periodRefSchema, held: heldSchema }),
+]);
 export type LandMessage = z.infer<typeof landMessageSchema>;
 
+/** The first messages (tool 0.1.0), still in a queue while the stack is updated: one Enterprise report. */
+const landMessageV1Schema = z.object({ version: z.literal(1), org: segmentSchema, report: reportSchema, replace: z.boolean() });
+
 export function landMessage(item: WorkItem): LandMessage {
-  return { version: 1, org: item.org, report: item.report, replace: item.replace };
+  return { version: 2, ...item, held: [...item.held] } as LandMessage;
 }
 
 /** A queue message's body back into a work item; throws a ZodError naming the bad field. */
 export function parseLandMessage(body: string): WorkItem {
-  const message = landMessageSchema.parse(JSON.parse(body));
-  return { org: message.org, report: message.report, replace: message.replace };
+  const json: unknown = JSON.parse(body);
+  if ((json as { version?: unknown } | null)?.version === 1) {
+    const { org, report, replace } = landMessageV1Schema.parse(json);
+    const ref: PeriodRef = { source: 'enterprise', scope: org, name: report.ReportType, cadence: report.Cadence, period: report.Date };
+    // The worker reads what the lake holds again before landing; the message's view of it may be old.
+    return { action: replace ? 'replace' : 'land', period: { ref, files: [{ upstreamKey: report.Key, sizeBytes: report.SizeBytes }] }, held: [] };
+  }
+  const { version: _version, ...item } = landMessageSchema.parse(json);
+  return item;
 }
 
-/** A report the queue did not take, and why. */
+/** A work item the queue did not take, and why. */
 export interface QueueRefusal {
   readonly item: WorkItem;
   readonly reason: string;
@@ -39,7 +65,7 @@ export interface LandQueueOptions {
 const BATCH = 10;
 
 /**
- * The fan-out: one SQS message per report, sent ten at a time. Entries SQS
+ * The fan-out: one SQS message per period, sent ten at a time. Entries SQS
  * refuses are returned, not thrown, so the sync reports exactly those as
  * failed; the next sync plans them again.
  */
@@ -74,5 +100,5 @@ export class LandQueue {
 }
 
 export function describeItem(item: WorkItem): string {
-  return describeReport({ org: item.org, type: item.report.ReportType, cadence: item.report.Cadence, date: item.report.Date });
+  return `${item.action} ${describePeriod(refOf(item))}`;
 }

@@ -1,6 +1,7 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { describeReport } from '../docker/payloads.js';
-import type { LandedReport } from '../landing/land-report.js';
+import type { LandedPeriod } from '../landing/landing-deps.js';
+import { manifestBytes } from '../lake/manifest.js';
+import { describeDataset, describePeriod, specOf, type ScopeRef, type SourceId } from '../sources/index.js';
 import type { SyncEvent, SyncFailure } from '../sync/sync-events.js';
 
 /**
@@ -31,9 +32,11 @@ export const SERVICE_NAME = 'docker-reports-lake';
 /** One line per meaningful sync event; byte progress is left to the metrics. */
 export function logSyncEvent(log: LogSink, event: SyncEvent): void {
   switch (event.kind) {
-    case 'planned':
-      log.info('planned', { ...event });
+    case 'planned': {
+      const { dataset, ...counts } = event;
+      log.info('planned', { ...counts, dataset: describeDataset(dataset), source: dataset.source });
       return;
+    }
     case 'landed':
       logLanded(log, event.landed);
       return;
@@ -47,7 +50,7 @@ export function logSyncEvent(log: LogSink, event: SyncEvent): void {
       log.info(event.message);
       return;
     case 'landing':
-      log.debug('landing', { report: describeReport(event.ref), bytes: event.bytes });
+      log.debug('landing', { report: describePeriod(event.ref), bytes: event.bytes });
       return;
     case 'queued':
     case 'bytes':
@@ -55,12 +58,20 @@ export function logSyncEvent(log: LogSink, event: SyncEvent): void {
   }
 }
 
-export function logLanded(log: LogSink, landed: LandedReport): void {
-  const { ref, manifest, columns, replaced, uri } = landed;
-  log.info('landed', { report: describeReport(ref), uri, bytes: manifest.bytes, sha256: manifest.sha256, rows: manifest.query.rows, replaced });
+export function logLanded(log: LogSink, landed: LandedPeriod): void {
+  const { ref, manifest, columns, action, uris, timings } = landed;
+  log.info(action, {
+    report: describePeriod(ref),
+    source: ref.source,
+    uris,
+    bytes: manifestBytes(manifest),
+    rows: manifest.query.rows,
+    invalidValues: manifest.query.invalid_values,
+    timings,
+  });
   if (columns.retyped.length > 0) {
     // The one real schema break: say where the new values go.
-    log.warn('field type changed; new values land in a versioned column', { report: describeReport(ref), retyped: columns.retyped });
+    log.warn('field type changed; new values land in a versioned column', { report: describePeriod(ref), retyped: columns.retyped });
   }
 }
 
@@ -68,40 +79,47 @@ export function logFailure(log: LogSink, failure: SyncFailure): void {
   log.error('failed', { ...failure });
 }
 
-/** What happened to one org in one invocation. */
-export interface OrgTotals {
+/** What happened to one scope (an org, a namespace) in one invocation. */
+export interface ScopeTotals {
   landed: number;
   bytes: number;
   failed: number;
   queued: number;
 }
 
-export function emptyTotals(orgs: readonly string[]): Map<string, OrgTotals> {
-  return new Map(orgs.map((org) => [org, { landed: 0, bytes: 0, failed: 0, queued: 0 }]));
+/** Totals by scope, keyed `{source}/{scope}`. */
+export type Totals = Map<string, ScopeTotals>;
+
+export function emptyTotals(scopes: readonly ScopeRef[]): Totals {
+  return new Map(scopes.map((scope) => [scopeKey(scope), { landed: 0, bytes: 0, failed: 0, queued: 0 }]));
 }
 
-export function addLanded(totals: Map<string, OrgTotals>, landed: readonly LandedReport[]): void {
-  for (const report of landed) {
-    const entry = totalsOf(totals, report.ref.org);
+export function addLanded(totals: Totals, landed: readonly LandedPeriod[]): void {
+  for (const period of landed) {
+    const entry = totalsOf(totals, period.ref);
     entry.landed += 1;
-    entry.bytes += report.manifest.bytes;
+    entry.bytes += manifestBytes(period.manifest);
   }
 }
 
-export function addFailed(totals: Map<string, OrgTotals>, failed: readonly { org: string }[]): void {
-  for (const failure of failed) totalsOf(totals, failure.org).failed += 1;
+export function addFailed(totals: Totals, failed: readonly ScopeRef[]): void {
+  for (const failure of failed) totalsOf(totals, failure).failed += 1;
+}
+
+export function addQueued(totals: Totals, scope: ScopeRef, count: number): void {
+  totalsOf(totals, scope).queued += count;
 }
 
 /**
- * Publishes the totals twice: per org (dimensions service + org: the "no
- * report landed for an org" alarm watches these) and for the whole service
- * (dimension service: the failure alarm watches that one). Zeros are
- * published too, so a graph shows every run.
+ * Publishes the totals twice: per scope (dimensions service + org, or
+ * namespace: the "no report landed for an org" alarm watches these) and for
+ * the whole service (dimension service: the failure alarm watches that one).
+ * Zeros are published too, so a graph shows every run.
  */
-export function recordTotals(metrics: Metrics, totals: ReadonlyMap<string, OrgTotals>): void {
-  const all: OrgTotals = { landed: 0, bytes: 0, failed: 0, queued: 0 };
-  for (const [org, entry] of totals) {
-    publishOrg(metrics, org, entry);
+export function recordTotals(metrics: Metrics, totals: ReadonlyMap<string, ScopeTotals>): void {
+  const all: ScopeTotals = { landed: 0, bytes: 0, failed: 0, queued: 0 };
+  for (const [key, entry] of totals) {
+    publishScope(metrics, scopeOfKey(key), entry);
     all.landed += entry.landed;
     all.bytes += entry.bytes;
     all.failed += entry.failed;
@@ -113,11 +131,11 @@ export function recordTotals(metrics: Metrics, totals: ReadonlyMap<string, OrgTo
   metrics.addMetric(METRIC_NAMES.queued, MetricUnit.Count, all.queued);
 }
 
-function publishOrg(metrics: Metrics, org: string, entry: OrgTotals): void {
+function publishScope(metrics: Metrics, scope: ScopeRef, entry: ScopeTotals): void {
   // A single metric is flushed as soon as it is added, with its own dimensions.
   const metric = (name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number) => {
     const single = metrics.singleMetric();
-    single.addDimension('org', org);
+    single.addDimension(specOf(scope.source).scopeKey, scope.scope);
     single.addMetric(name, unit, value);
   };
   metric(METRIC_NAMES.landed, MetricUnit.Count, entry.landed);
@@ -125,11 +143,20 @@ function publishOrg(metrics: Metrics, org: string, entry: OrgTotals): void {
   metric(METRIC_NAMES.failed, MetricUnit.Count, entry.failed);
 }
 
-function totalsOf(totals: Map<string, OrgTotals>, org: string): OrgTotals {
-  let entry = totals.get(org);
+function scopeKey(scope: ScopeRef): string {
+  return `${scope.source}/${scope.scope}`;
+}
+
+function scopeOfKey(key: string): ScopeRef {
+  const slash = key.indexOf('/');
+  return { source: key.slice(0, slash) as SourceId, scope: key.slice(slash + 1) };
+}
+
+function totalsOf(totals: Totals, scope: ScopeRef): ScopeTotals {
+  let entry = totals.get(scopeKey(scope));
   if (!entry) {
     entry = { landed: 0, bytes: 0, failed: 0, queued: 0 };
-    totals.set(org, entry);
+    totals.set(scopeKey(scope), entry);
   }
   return entry;
 }
