@@ -87,6 +87,7 @@ export class DockerReportsStack extends Stack {
       dockerApiUrl: config.sync.dockerApiUrl,
       dockerHubUrl: config.sync.dockerHubUrl,
       accessLogRemovalPolicy: removalPolicy,
+      ephemeralStorageMiB: config.sync.ephemeralStorageMiB,
       ...config.api,
     });
     // POST /orgs/{org}/sync puts a request on the bus; this starts the sync for it.

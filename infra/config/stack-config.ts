@@ -94,8 +94,13 @@ const syncSchema = z.strictObject({
   fanOutAboveBytes: z.number().int().min(0).default(512 * MIB),
   /** Reports landed at once inside one invocation. @default 4 */
   concurrency: z.number().int().min(1).max(16).default(4),
-  /** Memory of both functions (network and gzip scale with it). @default 1024 */
+  /** Memory of the functions that land (network and CPU scale with it). @default 1024 */
   memoryMiB: z.number().int().min(256).max(10_240).default(1024),
+  /**
+   * /tmp of the functions that land: a report and its Parquet copy are staged
+   * there (about 1.2x the report's size). @default 4096, for reports up to about 3 GB
+   */
+  ephemeralStorageMiB: z.number().int().min(512).max(10_240).default(4096),
   /** Reports per worker invocation. @default 4 */
   workerBatchSize: z.number().int().min(1).max(10).default(4),
   /** Worker invocations at once (the SQS event source's maximum concurrency, 2 or more). @default 4 */

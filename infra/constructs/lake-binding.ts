@@ -28,9 +28,10 @@ export const LAKE_EVENT_BUS = 'default';
 /**
  * Binds a function to the lake: sets the environment `readFunctionConfig`
  * reads and grants what landing a report needs, together, so the two cannot
- * drift apart. Landing needs the lake's two trees (read, write, delete, list;
+ * drift apart. Landing needs the lake's trees (read, write, delete, list;
  * and the lake's key), its orgs' secrets only, the report tables of the Glue
- * database, and putting the engine's own events on the bus.
+ * database and the workgroup's saved queries, and putting the engine's own
+ * events on the bus.
  */
 export function bindLake(fn: LakeFunction, props: LakeBindingProps): void {
   for (const [name, value] of Object.entries(lakeEnvironment(fn, props))) fn.function.addEnvironment(name, value);
@@ -47,6 +48,7 @@ function lakeEnvironment(fn: LakeFunction, props: LakeBindingProps): Record<stri
     [FUNCTION_ENV.bucket]: props.lake.bucket.bucketName,
     [FUNCTION_ENV.prefix]: props.lake.prefix,
     [FUNCTION_ENV.glueDatabase]: props.query.databaseName,
+    [FUNCTION_ENV.athenaWorkGroup]: props.query.workGroupName,
     [FUNCTION_ENV.firstReportDate]: props.firstReportDate ?? '2026-01-01',
     [FUNCTION_ENV.eventBusName]: LAKE_EVENT_BUS,
     ...(props.dockerApiUrl ? { DOCKER_API_URL: props.dockerApiUrl } : {}),

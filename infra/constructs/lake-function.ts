@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +13,17 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The newest Node.js runtime this aws-cdk-lib knows; AwsSolutions-L1 asks for exactly that. */
 export const LAKE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
+/**
+ * x86_64: DuckDB's native binding must match the functions' architecture, and
+ * an x86_64 binding is one the tests can load on the build machines (an arm64
+ * one could not be run there without emulation). arm64 would cost about 20%
+ * less per GB-second; see "Lambda architecture" in README.md.
+ */
+export const LAKE_ARCHITECTURE = lambda.Architecture.X86_64;
+
+/** The landing converts with DuckDB, loaded on first use from the asset's own node_modules (scripts/lambda-duckdb.mjs). */
+export const DUCKDB_MODULE = '@duckdb/node-api';
+
 /** ESM bundles run packages that still call `require` (some AWS SDK internals do) through this shim. */
 export const CREATE_REQUIRE_BANNER = "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
 
@@ -23,6 +34,11 @@ export interface LakeFunctionProps {
   readonly environment: Readonly<Record<string, string>>;
   /** @default 1024 */
   readonly memorySize?: number;
+  /**
+   * /tmp, where a landing stages a report and its Parquet copy before they go
+   * to S3 (about 1.2x the report's size at once). @default 4096 (reports up to about 3 GB)
+   */
+  readonly ephemeralStorageMiB?: number;
   /** @default Duration.minutes(15) */
   readonly timeout?: Duration;
   /** @default no reservation */
@@ -36,10 +52,11 @@ export interface LakeFunctionProps {
 }
 
 /**
- * A Lambda function with the house defaults: Node.js 24 on arm64, bundled by
+ * A Lambda function with the house defaults: Node.js 24 on x86_64, bundled by
  * the locally installed esbuild (no Docker) into a minified, tree-shaken ESM
- * file with a source map, its own log group with a retention, and its own
- * role that may write only to that log group (no AWS managed policy).
+ * file with a source map, DuckDB's Linux binding beside it, its own log group
+ * with a retention, and its own role that may write only to that log group
+ * (no AWS managed policy).
  *
  * The AWS SDK is bundled, not taken from the runtime: the runtime's copy is
  * "provided as a convenience" at a version Lambda pins and updates on its own
@@ -80,8 +97,9 @@ export class LakeFunction extends Construct {
       handler: 'handler',
       description: props.description,
       runtime: LAKE_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: LAKE_ARCHITECTURE,
       memorySize: props.memorySize ?? 1024,
+      ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageMiB ?? 4096),
       timeout: props.timeout ?? Duration.minutes(15),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
@@ -100,7 +118,15 @@ export class LakeFunction extends Construct {
         sourcesContent: false,
         banner: CREATE_REQUIRE_BANNER,
         bundleAwsSDK: true,
-        externalModules: [],
+        // Native code cannot be bundled: the package and its Linux binding are copied beside the bundle.
+        externalModules: [DUCKDB_MODULE],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            `node "${PROJECT_ROOT}scripts/lambda-duckdb.mjs" copy "${outputDir}"`,
+          ],
+        },
         logLevel: LogLevel.WARNING,
         forceDockerBundling: false,
       },

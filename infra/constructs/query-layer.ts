@@ -4,7 +4,6 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { DAY_ONE_QUERIES, type DayOneQuery } from '../../shared/lake/day-one-queries.js';
 import { QUERY_ROOT } from '../../shared/lake/layout.js';
 import type { ReportLake } from './report-lake.js';
 
@@ -18,16 +17,15 @@ export interface QueryLayerProps {
   readonly workGroupName?: string;
   /** A query that would scan more bytes is cancelled. @default 10 GiB */
   readonly bytesScannedCutoffPerQuery?: number;
-  /** Saved in the workgroup for people to run. @default DAY_ONE_QUERIES */
-  readonly namedQueries?: readonly DayOneQuery[];
 }
 
 /**
  * Athena over the lake: a Glue database (its tables are created and kept in
- * step with Docker's schemas by the sync, not by this stack, because report
- * types and columns are only known at run time), a workgroup whose settings
- * users cannot override (results location and encryption, a scan cut-off),
- * and the day-one queries saved in it.
+ * step with the lake by the sync, not by this stack, because report types
+ * and columns are only known at run time), and a workgroup whose settings
+ * users cannot override (results location and encryption, a scan cut-off).
+ * The sync saves each table's day-one queries in the workgroup when it makes
+ * the table, formed from the columns the table has.
  */
 export class QueryLayer extends Construct {
   readonly databaseName: string;
@@ -72,23 +70,13 @@ export class QueryLayer extends Construct {
         },
       },
     });
-
-    for (const query of props.namedQueries ?? DAY_ONE_QUERIES) {
-      const saved = new athena.CfnNamedQuery(this, `Query-${query.name}`, {
-        name: query.name,
-        description: query.description,
-        database: this.databaseName,
-        workGroup: this.workGroup.ref,
-        queryString: query.sql,
-      });
-      saved.addResourceDependency(this.database);
-    }
   }
 
   /**
    * What the sync needs to keep the report tables in step: read, create and
    * update tables of this database only (Glue checks the catalog, the database
-   * and the table ARN on each call; table names come from Docker at run time).
+   * and the table ARN on each call; table names come from Docker at run time),
+   * and save named queries in this workgroup only.
    */
   grantTableSync(grantee: iam.IGrantable): void {
     const stack = Stack.of(this);
@@ -98,6 +86,11 @@ export class QueryLayer extends Construct {
       grantee,
       actions: ['glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'],
       resourceArns: [arn('catalog'), arn('database', this.databaseName), arn('table', `${this.databaseName}/*`)],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['athena:ListNamedQueries', 'athena:BatchGetNamedQuery', 'athena:CreateNamedQuery'],
+      resourceArns: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName })],
     });
     if (Construct.isConstruct(grantee)) {
       NagSuppressions.addResourceSuppressions(

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { AUDIT_ROOT, QUERY_ROOT } from '../../shared/lake/layout.js';
+import { LAKE_TREES } from '../../shared/lake/layout.js';
 
 export interface LakeRetention {
   /** Reports expire this many days after landing; null keeps them for good. @default 730 */
@@ -122,7 +122,7 @@ export class ReportLake extends Construct {
    * to the same prefixes.
    */
   grantLanding(grantee: iam.IGrantable): void {
-    const trees = [`${this.keyPrefix}${AUDIT_ROOT}/`, `${this.keyPrefix}${QUERY_ROOT}/`];
+    const trees = LAKE_TREES.map((tree) => `${this.keyPrefix}${tree}/`);
     iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
@@ -144,7 +144,7 @@ export class ReportLake extends Construct {
             id: 'AwsSolutions-IAM5',
             reason:
               'Report keys are only known at run time ({type}/{cadence}/org={org}/date={date}/..., types and cadences come from ' +
-              'Docker); access is limited to the lake\'s audit tree and query tree, never the whole bucket.',
+              'Docker); access is limited to the lake\'s audit trees and query tree, never the whole bucket.',
             appliesTo: trees.map((tree) => ({ regex: `/^Resource::.*\\/${escapeRegex(tree)}\\*$/` })),
           },
         ],
@@ -192,7 +192,7 @@ export class ReportLake extends Construct {
     ];
     const reportDays = retention.reportDays === undefined ? 730 : retention.reportDays;
     if (reportDays !== null) {
-      for (const tree of [AUDIT_ROOT, QUERY_ROOT]) {
+      for (const tree of LAKE_TREES) {
         rules.push({ id: `expire-${tree.replace(/\//g, '-')}`, prefix: `${this.keyPrefix}${tree}/`, expiration: Duration.days(reportDays) });
       }
     }

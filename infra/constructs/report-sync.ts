@@ -24,6 +24,8 @@ export interface ReportSyncProps extends LakeBindingProps {
   readonly concurrency?: number;
   /** @default 1024 */
   readonly memoryMiB?: number;
+  /** /tmp of both functions, where reports are staged. @default 4096 */
+  readonly ephemeralStorageMiB?: number;
   /** Reports per worker invocation. @default 4 */
   readonly workerBatchSize?: number;
   /** Worker invocations at once. @default 4 */
@@ -80,6 +82,7 @@ export class ReportSync extends Construct {
       description: 'Lands new Docker usage reports in the lake; fans large plans out to the land-report queue',
       environment: { ...environment, [FUNCTION_ENV.landQueueUrl]: this.landQueue.queueUrl },
       memorySize: props.memoryMiB,
+      ephemeralStorageMiB: props.ephemeralStorageMiB,
       timeout: FUNCTION_TIMEOUT,
     });
     this.syncFunction.function.configureAsyncInvoke({
@@ -94,6 +97,7 @@ export class ReportSync extends Construct {
       description: 'Lands one queued Docker usage report per message (the sync\'s fan-out)',
       environment,
       memorySize: props.memoryMiB,
+      ephemeralStorageMiB: props.ephemeralStorageMiB,
       timeout: FUNCTION_TIMEOUT,
     });
     this.landReportFunction.function.addEventSource(

@@ -30,8 +30,10 @@ export interface ReportsApiProps extends LakeBindingProps {
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the access logs (who fetched which report) when the stack goes. @default RemovalPolicy.RETAIN */
   readonly accessLogRemovalPolicy?: RemovalPolicy;
-  /** Memory of the function (landing on demand gzips like the sync). @default 1024 */
+  /** Memory of the function (landing on demand converts like the sync). @default 1024 */
   readonly memoryMiB?: number;
+  /** /tmp of the function, where a report landed on demand is staged. @default 4096 */
+  readonly ephemeralStorageMiB?: number;
 }
 
 /**
@@ -82,6 +84,7 @@ export class ReportsApi extends Construct {
       description: 'Answers the Docker reports API: listings, schemas, pre-signed downloads (landing on demand), sync requests',
       environment: cors ? { [FUNCTION_ENV.corsAllowOrigins]: cors.join(',') } : {},
       memorySize: props.memoryMiB,
+      ephemeralStorageMiB: props.ephemeralStorageMiB,
       timeout: FUNCTION_TIMEOUT,
       logRetention: retention,
     });
