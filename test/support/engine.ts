@@ -1,12 +1,13 @@
 import { EnvCredentials, oatVariable } from '../../shared/config.js';
 import { dockerApi } from '../../shared/docker/docker-api.js';
-import type { EnterpriseClient } from '../../shared/docker/enterprise-client.js';
 import { HttpClient } from '../../shared/http/http-client.js';
 import type { RetryPolicy } from '../../shared/http/retry-policy.js';
 import { LakeTableCatalog } from '../../shared/lake/table-catalog.js';
+import { DuckDbEngine } from '../../shared/query/index.js';
 import type { LakeSink } from '../../shared/sinks/lake-sink.js';
-import type { SyncEvent, SyncSummary } from '../../shared/sync/sync-events.js';
-import { syncLake, type SyncOptions } from '../../shared/sync/sync.js';
+import type { ScopeRef, Source } from '../../shared/sources/index.js';
+import { EnterpriseSource } from '../../shared/sources/enterprise/index.js';
+import { syncLake, type SyncEvent, type SyncOptions, type SyncSummary } from '../../shared/sync/index.js';
 import type { Simulator } from '../../simulator/index.js';
 
 /** The environment the CLI needs to talk to a simulator. */
@@ -18,12 +19,20 @@ export function simulatorEnv(sim: Simulator): Record<string, string> {
   };
 }
 
+/** The simulator's orgs as the engine's scopes. */
+export function orgScopes(orgs: readonly string[]): ScopeRef[] {
+  return orgs.map((org) => ({ source: 'enterprise', scope: org }));
+}
+
 export interface TestEngine {
   /** Every backoff the HTTP policy waited, in ms (waits are skipped to keep tests fast). */
   readonly sleeps: number[];
   readonly events: SyncEvent[];
-  clientFor(org: string): EnterpriseClient;
+  /** The one DuckDB of this engine (close it after the test). */
+  readonly engine: DuckDbEngine;
+  sourceFor(org: string): EnterpriseSource;
   sync(options?: Partial<SyncOptions>, hooks?: { onEvent?: (event: SyncEvent) => void }): Promise<SyncSummary>;
+  close(): Promise<void>;
 }
 
 /**
@@ -55,17 +64,29 @@ export function engineFor(
     http,
     now: () => new Date(),
   });
+  const sources = new Map<string, EnterpriseSource>();
+  const sourceFor = (org: string) => {
+    let source = sources.get(org);
+    if (!source) {
+      source = new EnterpriseSource(api.clientFor(org));
+      sources.set(org, source);
+    }
+    return source;
+  };
+  const engine = new DuckDbEngine();
   return {
     sleeps,
     events,
-    clientFor: (org) => api.clientFor(org),
+    engine,
+    sourceFor,
     sync: (syncOptions = {}, hooks = {}) =>
       syncLake(
-        { orgs: sim.orgs, ...syncOptions },
+        { scopes: orgScopes(sim.orgs), ...syncOptions },
         {
-          clientFor: (org) => api.clientFor(org),
+          sourceFor: (scope: ScopeRef): Source => sourceFor(scope.scope),
           sink,
           catalog: new LakeTableCatalog(sink, () => new Date()),
+          engine,
           now: () => new Date(),
           idleTimeoutMs: options.idleTimeoutMs,
           onEvent: (event) => {
@@ -74,5 +95,6 @@ export function engineFor(
           },
         },
       ),
+    close: () => engine.close(),
   };
 }

@@ -25,15 +25,16 @@ describe('a download whose connection resets before it is read', () => {
   it('errors its reader, later, instead of the process', async () => {
     const lake = await tempDir('early-reset');
     try {
-      const client = engineFor(sim, new FsSink(lake.path)).clientFor('acme');
+      const engine = engineFor(sim, new FsSink(lake.path));
       const [report] = sim.reports('acme');
       sim.faults.resetMidBody(1, 1000);
 
-      const download = await client.openDownload('usage_pulls', 'daily', report!.Date);
+      const download = await engine.sourceFor('acme').open(engine.sourceFor('acme').periodOf(report!));
       await new Promise((resolve) => setTimeout(resolve, 200));
       const read = pipeline(download.body, new Writable({ write: (_chunk, _encoding, done) => done() }));
 
       await expect(read).rejects.toThrow();
+      await engine.close();
     } finally {
       await lake.remove();
     }

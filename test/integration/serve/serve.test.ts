@@ -4,12 +4,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalApi, type LocalApi } from '../../../cli/serve/local-api-server.js';
-import { csvKey, manifestKey } from '../../../shared/lake/layout.js';
+import { auditFileKey, manifestKey } from '../../../shared/lake/layout.js';
+import type { PeriodRef } from '../../../shared/sources/index.js';
 import { FsSink } from '../../../shared/sinks/fs-sink.js';
 import { createSimulator, type Simulator } from '../../../simulator/index.js';
 import { engineFor, simulatorEnv } from '../../support/engine.js';
 import { filesUnder, sha256OfStream } from '../../support/lake-files.js';
 import { tempDir } from '../../support/temp-dir.js';
+
+const dailyRef = (date: string): PeriodRef => ({ source: 'enterprise', scope: 'acme', name: 'usage_pulls', cadence: 'daily', period: date });
 
 /** The stack's API served over a local lake, exercised with a real HTTP client. */
 describe('docker-reports serve', () => {
@@ -24,9 +27,11 @@ describe('docker-reports serve', () => {
     lake = await tempDir('serve');
     daily = sim.reports('acme').filter((r) => r.ReportType === 'usage_pulls' && r.Cadence === 'daily').map((r) => r.Date);
     // Everything but the newest daily report is landed.
-    const summary = await engineFor(sim, new FsSink(lake.path)).sync({ types: ['usage_pulls'], cadences: ['daily'] });
+    const engine = engineFor(sim, new FsSink(lake.path));
+    const summary = await engine.sync({ filters: { enterprise: { names: ['usage_pulls'], cadences: ['daily'] } } });
+    await engine.close();
     expect(summary.failed).toEqual([]);
-    await new FsSink(lake.path).delete(manifestKey({ org: 'acme', type: 'usage_pulls', cadence: 'daily', date: daily[0]! }));
+    await new FsSink(lake.path).delete(manifestKey(dailyRef(daily[0]!)));
     server = await startLocalApi({ lake: lake.path, orgs: ['acme'], env: simulatorEnv(sim), log: () => undefined, now: () => new Date(clock) });
   });
 
@@ -89,7 +94,7 @@ describe('docker-reports serve', () => {
 
     expect(redirect.status).toBe(302);
     expect(followed.status).toBe(200);
-    const landed = await readFile(join(lake.path, csvKey({ org: 'acme', type: 'usage_pulls', cadence: 'daily', date })));
+    const landed = await readFile(join(lake.path, auditFileKey(dailyRef(date), 0)));
     expect(sha(await followed.arrayBuffer())).toBe(createHash('sha256').update(landed).digest('hex'));
     expect(sim.stats.storage).toBe(0);
   });
@@ -103,7 +108,7 @@ describe('docker-reports serve', () => {
     expect(response.headers.get('content-disposition')).toContain(`usage_pulls_daily_${newest}.csv`);
     expect(sha(await response.arrayBuffer())).toBe(await upstreamSha(newest));
     expect(sim.stats.storage).toBe(1);
-    expect(await filesUnder(lake.path)).toContain(manifestKey({ org: 'acme', type: 'usage_pulls', cadence: 'daily', date: newest }));
+    expect(await filesUnder(lake.path)).toContain(manifestKey(dailyRef(newest)));
   });
 
   it('answers the URL as JSON with ?redirect=false, valid at most 5 minutes', async () => {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalLake } from '../../../cli/local-lake-query.js';
-import { csvKey } from '../../../shared/lake/layout.js';
+import { auditFileKey } from '../../../shared/lake/layout.js';
 import { readTableDefinition } from '../../../shared/lake/table-catalog.js';
 import { FsSink } from '../../../shared/sinks/fs-sink.js';
 import { createSimulator, type Simulator } from '../../../simulator/index.js';
@@ -36,7 +36,9 @@ describe('a schema that changes between report dates', () => {
       ],
     });
     lakeDir = await tempDir('schema-change');
-    const summary = await engineFor(sim, new FsSink(lakeDir.path)).sync({ types: ['usage_pulls'], cadences: ['daily'] });
+    const engine = engineFor(sim, new FsSink(lakeDir.path));
+    const summary = await engine.sync({ filters: { enterprise: { names: ['usage_pulls'], cadences: ['daily'] } } });
+    await engine.close();
     expect(summary.failed).toEqual([]);
     lake = await LocalLake.open(lakeDir.path);
   });
@@ -48,7 +50,7 @@ describe('a schema that changes between report dates', () => {
   });
 
   it('adds a column for a new field and a versioned one for a retyped field', async () => {
-    const table = await readTableDefinition(new FsSink(lakeDir.path), 'usage_pulls', 'daily');
+    const table = await readTableDefinition(new FsSink(lakeDir.path), { source: 'enterprise', name: 'usage_pulls', cadence: 'daily' });
 
     const columns = table!.columns.map((column) => `${column.name}:${column.type}`);
     expect(columns).toContain('event_count:bigint');
@@ -73,7 +75,8 @@ describe('a schema that changes between report dates', () => {
 
   it('holds the same numbers as the CSV Docker served', async () => {
     for (const date of dates) {
-      const csv = await readFile(join(lakeDir.path, csvKey({ org: 'acme', type: 'usage_pulls', cadence: 'daily', date })), 'utf8');
+      const ref = { source: 'enterprise' as const, scope: 'acme', name: 'usage_pulls', cadence: 'daily', period: date };
+      const csv = await readFile(join(lakeDir.path, auditFileKey(ref, 0)), 'utf8');
       const records = parse(csv, { columns: true }) as Record<string, string>[];
       const expected = records.reduce((sum, record) => sum + Number(record.event_count || 0), 0);
       const column = date >= changeDate ? 'event_count_v2' : 'event_count';

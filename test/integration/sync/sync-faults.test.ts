@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { csvKey } from '../../../shared/lake/layout.js';
+import { auditFileKey } from '../../../shared/lake/layout.js';
 import { FsSink } from '../../../shared/sinks/fs-sink.js';
 import { createSimulator, type Simulator } from '../../../simulator/index.js';
 import { engineFor } from '../../support/engine.js';
@@ -29,12 +29,12 @@ describe('syncLake under upstream faults', () => {
   });
 
   const refs = () =>
-    sim.reports('acme').map((r) => ({ org: 'acme', type: r.ReportType, cadence: r.Cadence, date: r.Date }));
+    sim.reports('acme').map((r) => ({ source: 'enterprise' as const, scope: 'acme', name: r.ReportType, cadence: r.Cadence, period: r.Date }));
 
   async function expectEveryReportLandedIntact(): Promise<void> {
     for (const ref of refs()) {
-      const upstream = await sha256OfStream(sim.reportBody(ref.org, ref.type, ref.cadence, ref.date));
-      expect(await sha256OfFile(join(lake.path, csvKey(ref)))).toBe(upstream);
+      const upstream = await sha256OfStream(sim.reportBody(ref.scope, ref.name, ref.cadence, ref.period));
+      expect(await sha256OfFile(join(lake.path, auditFileKey(ref, 0)))).toBe(upstream);
     }
     expect((await filesUnder(lake.path)).filter((file) => file.includes('.partial'))).toEqual([]);
   }
@@ -125,7 +125,7 @@ describe('syncLake under upstream faults', () => {
     const [victim] = refs();
     sim.faults.shortBody(50, 100, { org: 'acme' });
 
-    const summary = await engineFor(sim, sink).sync({ concurrency: 1, types: [victim!.type], cadences: [victim!.cadence] });
+    const summary = await engineFor(sim, sink).sync({ concurrency: 1, filters: { enterprise: { names: [victim!.name], cadences: [victim!.cadence] } } });
 
     expect(summary.landed).toEqual([]);
     expect(summary.failed.length).toBeGreaterThan(0);
@@ -151,7 +151,7 @@ describe('syncLake under upstream faults', () => {
     sim = await createSimulator({ orgs: ['acme'], days: 130 });
     sim.faults.repeatPageToken(5);
 
-    const summary = await engineFor(sim, sink).sync({ types: ['usage_pulls'], cadences: ['daily'] });
+    const summary = await engineFor(sim, sink).sync({ filters: { enterprise: { names: ['usage_pulls'], cadences: ['daily'] } } });
 
     expect(summary.failed.map((failure) => failure.reason)).toEqual([
       expect.stringMatching(/returned a page token it had already returned/),

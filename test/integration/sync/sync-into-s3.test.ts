@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { csvKey, manifestKey } from '../../../shared/lake/layout.js';
+import { auditFileKey, manifestKey, queryObjectKey } from '../../../shared/lake/layout.js';
 import { parseManifest } from '../../../shared/lake/manifest.js';
 import { createSimulator, type Simulator } from '../../../simulator/index.js';
 import { runCliInProcess } from '../../support/cli-runner.js';
@@ -58,15 +58,20 @@ describe('docker-reports sync --dest s3://...', () => {
     const first = await runCliInProcess(['sync', '--org', 'acme', '--dest', `s3://${bucket}/docker/reports`], env());
 
     expect(first.code).toBe(0);
-    const refs = sim.reports('acme').map((r) => ({ org: 'acme', type: r.ReportType, cadence: r.Cadence, date: r.Date }));
+    const refs = sim.reports('acme').map((r) => ({ source: 'enterprise' as const, scope: 'acme', name: r.ReportType, cadence: r.Cadence, period: r.Date }));
+    const stored = await keys();
     for (const ref of refs) {
-      const body = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: `docker/reports/${csvKey(ref)}` }));
+      const body = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: `docker/reports/${auditFileKey(ref, 0)}` }));
       const landed = createHash('sha256').update(Buffer.from(await body.Body!.transformToByteArray())).digest('hex');
-      const upstream = await sha256OfStream(sim.reportBody(ref.org, ref.type, ref.cadence, ref.date));
+      const upstream = await sha256OfStream(sim.reportBody(ref.scope, ref.name, ref.cadence, ref.period));
       expect(landed).toBe(upstream);
-      expect(parseManifest(await objectText(`docker/reports/${manifestKey(ref)}`)).sha256).toBe(upstream);
+      const manifest = parseManifest(await objectText(`docker/reports/${manifestKey(ref)}`));
+      expect(manifest.files[0]!.sha256).toBe(upstream);
+      // One query object in the report's partition: its Parquet copy.
+      const partition = `docker/reports/${queryObjectKey(ref, '.parquet').replace(/[^/]+$/, '')}`;
+      expect(stored.filter((key) => key.startsWith(partition))).toEqual([`docker/reports/${manifest.query.key}`]);
     }
-    expect(refs.some((ref) => sim.reportSize(ref.org, ref.type, ref.cadence, ref.date) > 5 * 1024 * 1024)).toBe(true);
+    expect(refs.some((ref) => sim.reportSize(ref.scope, ref.name, ref.cadence, ref.period) > 5 * 1024 * 1024)).toBe(true);
 
     sim.stats.reset();
     const second = await runCliInProcess(['sync', '--org', 'acme', '--dest', `s3://${bucket}/docker/reports`], env());
