@@ -100,10 +100,11 @@ function castOf(cell: string, type: LakeType): string {
     case 'boolean':
       return `TRY_CAST(trim(${cell}) AS BOOLEAN)`;
     case 'date':
-      return `TRY_CAST(trim(${cell}) AS DATE)`;
+      // A day, or the day of a date and time; DuckDB alone would also take "2026-06-16xyz".
+      return `CASE WHEN regexp_full_match(${cell}, '\\s*\\d{4}-\\d{2}-\\d{2}([Tt ].*)?') THEN TRY_CAST(trim(${cell}) AS DATE) END`;
     case 'timestamp':
-      // Read with its offset (none: UTC), kept as the UTC wall-clock time.
-      return `CAST(TRY_CAST(trim(${cell}) AS TIMESTAMPTZ) AS TIMESTAMP)`;
+      // Read with its offset (none: UTC), kept as the UTC wall-clock time; "t", "z" and "10:11:12 +0000" allowed.
+      return `CAST(TRY_CAST(regexp_replace(upper(trim(${cell})), ' ([+-]\\d{2}:?\\d{2})$', '\\1') AS TIMESTAMPTZ) AS TIMESTAMP)`;
   }
 }
 
