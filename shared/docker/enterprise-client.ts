@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Readable } from 'node:stream';
 import { NotFoundError, PagingError, UpstreamHttpError } from '../errors.js';
 import type { HttpClient, TextResponse } from '../http/http-client.js';
 import type { CredentialSource } from './credentials.js';
@@ -118,18 +117,17 @@ export class EnterpriseClient {
       }
       const target = checkDownloadLocation(redirect.headers.get('location'), this.options.apiUrl, label);
       this.calls.storage += 1;
-      const response = await this.options.http.sendForStream(`${label} from ${target.host}`, target.href, {
-        redirect: 'manual',
-      });
-      if (response.status === 200 && response.body) {
+      // Only the URL's own signature goes there: no Authorization header, no redirect followed.
+      const response = await this.options.http.sendForStream(`${label} from ${target.host}`, target.href);
+      if (response.status === 200) {
         const length = response.headers.get('content-length');
-        const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+        const { body } = response;
         // The caller may start reading later (landing asks for the download while it fetches the
         // schema): a connection reset before then must wait for its pipeline, not crash the process.
         body.on('error', () => undefined);
         return { body, contentLength: length === null ? undefined : Number(length) };
       }
-      await response.body?.cancel().catch(() => undefined);
+      response.body.destroy();
       if (response.status === 404) {
         throw new NotFoundError(
           `${label}: the report's file is gone from Docker's storage (404). Docker deletes reports after ` +

@@ -1,11 +1,14 @@
 import { TransportError, messageOf } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, type RetryPolicy } from './retry-policy.js';
+import { nodeStreamGet, type StreamGet, type StreamResponse } from './stream-get.js';
 
 /** The slice of WHATWG fetch the engine needs; Node's global fetch fits. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export interface HttpDeps {
   readonly fetch: FetchLike;
+  /** Streamed GETs of report bodies. @default Node's http/https */
+  readonly streamGet?: StreamGet;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
   readonly now: () => Date;
@@ -49,7 +52,7 @@ export class HttpClient {
 
   /** Sends and reads the body as text; the deadline covers headers and body. */
   async sendForText(label: string, url: string, init: RequestInit = {}): Promise<TextResponse> {
-    return this.withRetries(label, url, init, async (response) => ({
+    return this.fetchWithRetries(label, url, init, async (response) => ({
       status: response.status,
       headers: response.headers,
       text: await response.text(),
@@ -57,19 +60,41 @@ export class HttpClient {
   }
 
   /**
-   * Sends and returns the response with its body unread; the deadline covers the
-   * headers only, so a large body streams for as long as it keeps moving
-   * (see {@link RetryPolicy.idleTimeoutMs}).
+   * GETs and returns the answer with its body unread, as a Node stream; the
+   * deadline covers the headers only, so a large body streams for as long as
+   * it keeps moving (see {@link RetryPolicy.idleTimeoutMs}). It never follows
+   * a redirect, and sends only the headers given.
    */
-  async sendForStream(label: string, url: string, init: RequestInit = {}): Promise<Response> {
-    return this.withRetries(label, url, init, async (response) => response);
+  async sendForStream(label: string, url: string, headers: Readonly<Record<string, string>> = {}): Promise<StreamResponse> {
+    const get = this.deps.streamGet ?? nodeStreamGet;
+    return this.withRetries(
+      label,
+      url,
+      (signal) => get(url, { headers, signal }),
+      async (response) => response,
+      (response) => {
+        response.body.destroy();
+      },
+    );
   }
 
-  private async withRetries<T>(
+  private async fetchWithRetries<T>(label: string, url: string, init: RequestInit, read: (response: Response) => Promise<T>): Promise<T> {
+    return this.withRetries(
+      label,
+      url,
+      (signal) => this.deps.fetch(url, { ...init, signal }),
+      read,
+      // Free the connection: the body of an answer we retry is not needed.
+      (response) => response.body?.cancel().catch(() => undefined),
+    );
+  }
+
+  private async withRetries<A extends { status: number; headers: Headers }, T>(
     label: string,
     url: string,
-    init: RequestInit,
-    read: (response: Response) => Promise<T>,
+    send: (signal: AbortSignal) => Promise<A>,
+    read: (answer: A) => Promise<T>,
+    discard: (answer: A) => unknown,
   ): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       const last = attempt >= this.policy.maxAttempts;
@@ -79,10 +104,9 @@ export class HttpClient {
         this.policy.timeoutMs,
       );
       try {
-        const response = await this.deps.fetch(url, { ...init, signal: controller.signal });
+        const response = await send(controller.signal);
         if (last || !isRetryableStatus(response.status)) return await read(response);
-        // Free the connection: the body of an answer we retry is not needed.
-        await response.body?.cancel().catch(() => undefined);
+        await discard(response);
         clearTimeout(timer);
         await this.pause(label, attempt, response.headers.get('retry-after'), `HTTP ${response.status}`);
       } catch (error) {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../../shared/errors.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { HttpClient, type Attempt, type FetchLike, type HttpDeps } from '../../../shared/http/http-client.js';
+import type { StreamGet, StreamResponse } from '../../../shared/http/stream-get.js';
 import type { RetryPolicy } from '../../../shared/http/retry-policy.js';
 
 const URL_WITH_SECRET = 'https://api.example.test:8443/enterprise-data/v1/orgs/acme/reports?page_token=tok-abc123secret';
@@ -280,56 +284,93 @@ describe('Class: HttpClient', () => {
   });
 
   describe('Method: sendForStream', () => {
-    it('returns the response with its body unread', async () => {
+    /** A stream GET that plays `answers` in order, recording what it was sent. */
+    const streamGets = (answers: (() => StreamResponse)[]) => {
+      const calls: { url: string; headers: Readonly<Record<string, string>> | undefined }[] = [];
+      const streamGet: StreamGet = async (url, init) => {
+        calls.push({ url, headers: init.headers });
+        return answers[Math.min(calls.length, answers.length) - 1]!();
+      };
+      return { streamGet, calls };
+    };
+    const streamed = (status: number, body: string | Readable) => () => ({
+      status,
+      headers: new Headers(),
+      body: typeof body === 'string' ? Readable.from([Buffer.from(body)]) : body,
+    });
+    const text = async (body: Readable) => Buffer.concat(await body.toArray()).toString('utf8');
+
+    it('returns the answer with its body unread, sending only the headers given', async () => {
       // Prepare
-      const http = fakeHttp([answer(200, 'a,b\n1,2\n')]);
-      const client = new HttpClient(http.deps, FAST);
+      const gets = streamGets([streamed(200, 'a,b\n1,2\n')]);
+      const client = new HttpClient({ ...fakeHttp([]).deps, streamGet: gets.streamGet }, FAST);
 
       // Act
       const response = await client.sendForStream('download', URL_WITH_SECRET);
 
       // Assess
-      expect(response.bodyUsed).toBe(false);
-      expect(await response.text()).toBe('a,b\n1,2\n');
+      expect(response.body.readableDidRead).toBe(false);
+      expect(await text(response.body)).toBe('a,b\n1,2\n');
+      expect(gets.calls).toEqual([{ url: URL_WITH_SECRET, headers: {} }]);
     });
 
-    it('cancels the body of an answer it retries', async () => {
+    it('destroys the body of an answer it retries', async () => {
       // Prepare
-      let cancelled = 0;
-      const busy = () =>
-        new Response(
-          new ReadableStream({
-            cancel() {
-              cancelled += 1;
-            },
-          }),
-          { status: 503 },
-        );
-      const http = fakeHttp([busy, answer(200, 'csv')]);
-      const client = new HttpClient(http.deps, FAST);
+      const busy = new Readable({ read() {} });
+      const gets = streamGets([streamed(503, busy), streamed(200, 'csv')]);
+      const http = fakeHttp([]);
+      const client = new HttpClient({ ...http.deps, streamGet: gets.streamGet }, FAST);
 
       // Act
       const response = await client.sendForStream('download', URL_WITH_SECRET);
 
       // Assess
-      expect(await response.text()).toBe('csv');
-      expect(cancelled).toBe(1);
+      expect(await text(response.body)).toBe('csv');
+      expect(busy.destroyed).toBe(true);
+      expect(http.sleeps).toHaveLength(1);
     });
 
     it('lets a body stream for longer than timeoutMs once the headers came', async () => {
       // Prepare
-      const deps: HttpDeps = {
-        ...fakeHttp([]).deps,
-        fetch: async (_url, init) => new Response(slowBody(init?.signal, 'day,', 'count\n', 60), { status: 200 }),
-      };
-      const client = new HttpClient(deps, { ...FAST, timeoutMs: 15 });
+      const slow = new Readable({ read() {} });
+      slow.push('day,');
+      setTimeout(() => {
+        slow.push('count\n');
+        slow.push(null);
+      }, 60);
+      const gets = streamGets([streamed(200, slow)]);
+      const client = new HttpClient({ ...fakeHttp([]).deps, streamGet: gets.streamGet }, { ...FAST, timeoutMs: 15 });
 
       // Act
       const response = await client.sendForStream('download', URL_WITH_SECRET);
-      const text = await response.text();
 
       // Assess
-      expect(text).toBe('day,count\n');
+      expect(await text(response.body)).toBe('day,count\n');
+    });
+
+    it('streams a real HTTP answer through Node, without following its redirect', async () => {
+      // Prepare
+      const server = createServer((request, answer) => {
+        if (request.url === '/moved') answer.writeHead(302, { location: '/elsewhere' }).end();
+        else answer.writeHead(200, { 'content-length': '6' }).end('x,y\n1\n');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = new HttpClient(fakeHttp([]).deps, FAST);
+
+      try {
+        // Act
+        const moved = await client.sendForStream('download', `${base}/moved`);
+        const file = await client.sendForStream('download', `${base}/file`);
+
+        // Assess
+        expect([moved.status, moved.headers.get('location')]).toEqual([302, '/elsewhere']);
+        moved.body.destroy();
+        expect([file.status, file.headers.get('content-length'), await text(file.body)]).toEqual([200, '6', 'x,y\n1\n']);
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
     });
   });
 });
