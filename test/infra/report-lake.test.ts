@@ -60,9 +60,25 @@ describe('Construct: ReportLake', () => {
         },
         { Id: 'athena-results', Status: 'Enabled', Prefix: 'athena-results/', ExpirationInDays: 30 },
         { Id: 'expire-enterprise', Status: 'Enabled', Prefix: 'enterprise/', ExpirationInDays: 730 },
-        { Id: 'expire-query-enterprise', Status: 'Enabled', Prefix: 'query/enterprise/', ExpirationInDays: 730 },
+        { Id: 'expire-dvp', Status: 'Enabled', Prefix: 'dvp/', ExpirationInDays: 730 },
+        { Id: 'expire-query', Status: 'Enabled', Prefix: 'query/', ExpirationInDays: 730 },
       ],
     });
+  });
+
+  it('expires each tree of the lake under its prefix after the configured days', () => {
+    // Act
+    const { template: t } = synthStack({ lake: { prefix: 'data/docker', retention: { reportDays: 90, athenaResultsDays: 7 } } });
+
+    // Assess
+    const rules = (lakeBucket(t).resource.Properties.LifecycleConfiguration as { Rules: { Id: string; Prefix?: string; ExpirationInDays?: number }[] }).Rules;
+    expect(rules.map((r) => [r.Id, r.Prefix ?? '', r.ExpirationInDays ?? null])).toEqual([
+      ['old-versions-and-interrupted-uploads', '', null],
+      ['athena-results', 'data/docker/athena-results/', 7],
+      ['expire-enterprise', 'data/docker/enterprise/', 90],
+      ['expire-dvp', 'data/docker/dvp/', 90],
+      ['expire-query', 'data/docker/query/', 90],
+    ]);
   });
 
   it('logs server access into its own private, encrypted bucket, whose policy lets only S3 logging write', () => {

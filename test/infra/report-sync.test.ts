@@ -7,7 +7,14 @@ const { template } = synthStack();
 /** Everything the sync lets a deployment change, changed at once. */
 const { template: configured } = synthStack({
   schedules: { daily: 'cron(15 18 * * ? *)' },
-  sync: { dockerApiUrl: 'http://127.0.0.1:8080/enterprise-data/v1', workerBatchSize: 1, workerMaxConcurrency: 10, workerMaxReceiveCount: 5 },
+  sync: {
+    dockerApiUrl: 'http://127.0.0.1:8080/enterprise-data/v1',
+    workerBatchSize: 1,
+    workerMaxConcurrency: 10,
+    workerMaxReceiveCount: 5,
+    memoryMiB: 2048,
+    ephemeralStorageMiB: 10_240,
+  },
 });
 
 type Resource = { Properties: Record<string, unknown> };
@@ -25,14 +32,15 @@ const queueId = (pattern: RegExp) => Object.keys(queues).find((id) => pattern.te
 
 describe('Construct: ReportSync', () => {
   describe('the functions', () => {
-    it.each([/^Lands new Docker usage reports/, /^Lands one queued Docker usage report/])('%s runs Node.js 24 on arm64, bundled ESM, with its own log group', (description) => {
+    it.each([/^Lands new Docker usage reports/, /^Lands one queued Docker usage report/])('%s runs Node.js 24 on x86_64 (DuckDB\'s binding), bundled ESM, with 4 GiB of /tmp and its own log group', (description) => {
       // Assess
       const fn = functionByEntry(description);
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
-        Architectures: ['arm64'],
+        Architectures: ['x86_64'],
         Handler: 'index.handler',
         MemorySize: 1024,
+        EphemeralStorage: { Size: 4096 },
         Timeout: 900,
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/Logs/) } },
       });
@@ -40,6 +48,7 @@ describe('Construct: ReportSync', () => {
         NODE_OPTIONS: '--enable-source-maps',
         [FUNCTION_ENV.orgs]: 'acme,globex',
         [FUNCTION_ENV.glueDatabase]: 'docker_reports',
+        [FUNCTION_ENV.athenaWorkGroup]: 'docker-reports',
         [FUNCTION_ENV.eventBusName]: 'default',
         [FUNCTION_ENV.fanOutAboveReports]: '10',
         [FUNCTION_ENV.bucket]: { Ref: expect.stringMatching(/^LakeBucket/) },
@@ -59,6 +68,13 @@ describe('Construct: ReportSync', () => {
       const groups = Object.entries(template.findResources('AWS::Logs::LogGroup')).filter(([id]) => id.startsWith('Sync'));
       expect(groups).toHaveLength(2);
       for (const [, group] of groups) expect((group as Resource).Properties.RetentionInDays).toBe(90);
+    });
+
+    it('gives both functions the configured memory and /tmp', () => {
+      // Assess
+      const functions = Object.values(configured.findResources('AWS::Lambda::Function')).filter((f) => /^Lands /.test(String((f as Resource).Properties.Description)));
+      expect(functions).toHaveLength(2);
+      for (const fn of functions as Resource[]) expect(fn.Properties).toMatchObject({ MemorySize: 2048, EphemeralStorage: { Size: 10_240 } });
     });
 
     it('passes Docker test doubles through only when configured', () => {

@@ -83,7 +83,7 @@ describe('Construct: ReportsApi', () => {
   describe('the function', () => {
     it('runs up to 15 minutes, so a landing on demand finishes after API Gateway stops waiting (29 s)', () => {
       // Assess
-      expect(handler.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 1024, Timeout: 900 });
+      expect(handler.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['x86_64'], MemorySize: 1024, EphemeralStorage: { Size: 4096 }, Timeout: 900 });
     });
 
     it('reads the lake as the sync does, but lands inline: no queue, no fan-out settings, no CORS unless configured', () => {
@@ -98,11 +98,12 @@ describe('Construct: ReportsApi', () => {
           FUNCTION_ENV.bucket,
           FUNCTION_ENV.prefix,
           FUNCTION_ENV.glueDatabase,
+          FUNCTION_ENV.athenaWorkGroup,
           FUNCTION_ENV.firstReportDate,
           FUNCTION_ENV.eventBusName,
         ].sort(),
       );
-      expect(variables).toMatchObject({ [FUNCTION_ENV.orgs]: 'acme,globex', [FUNCTION_ENV.eventBusName]: 'default' });
+      expect(variables).toMatchObject({ [FUNCTION_ENV.orgs]: 'acme,globex', [FUNCTION_ENV.eventBusName]: 'default', [FUNCTION_ENV.athenaWorkGroup]: 'docker-reports' });
     });
   });
 

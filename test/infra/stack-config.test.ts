@@ -31,6 +31,7 @@ describe('Function: parseStackConfig', () => {
         fanOutAboveBytes: 512 * 1024 * 1024,
         concurrency: 4,
         memoryMiB: 1024,
+        ephemeralStorageMiB: 4096,
         workerBatchSize: 4,
         workerMaxConcurrency: 4,
         workerMaxReceiveCount: 3,
@@ -58,6 +59,10 @@ describe('Function: parseStackConfig', () => {
     ['a secret name, not an ARN', { secrets: { existing: { acme: 'docker-reports/acme' } } }, 'secrets.existing.acme: must be the complete ARN of a Secrets Manager secret'],
     ['a secret of an org not synced', { secrets: { existing: { globex: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:docker/globex-AbCdEf' } } }, 'secrets.existing.globex: names org globex, which is not in orgs (acme)'],
     ['a worker concurrency below 2', { sync: { workerMaxConcurrency: 1 } }, 'sync.workerMaxConcurrency'],
+    ['a /tmp below Lambda\'s 512 MiB', { sync: { ephemeralStorageMiB: 511 } }, 'sync.ephemeralStorageMiB: Too small: expected number to be >=512 (got 511)'],
+    ['a /tmp above Lambda\'s 10240 MiB', { sync: { ephemeralStorageMiB: 10_241 } }, 'sync.ephemeralStorageMiB: Too big: expected number to be <=10240 (got 10241)'],
+    ['a /tmp of a fraction of a MiB', { sync: { ephemeralStorageMiB: 1024.5 } }, 'sync.ephemeralStorageMiB: Invalid input: expected int, received number (got 1024.5)'],
+    ['a /tmp given as text', { sync: { ephemeralStorageMiB: '4096' } }, 'sync.ephemeralStorageMiB: Invalid input: expected number, received string (got "4096")'],
     ['a Glue database Athena would need to quote', { query: { databaseName: 'Docker-Reports' } }, 'query.databaseName: must be lower case letters, digits and "_"'],
     ['a scan cut-off below Athena\'s minimum', { query: { bytesScannedCutoffMiB: 5 } }, 'query.bytesScannedCutoffMiB'],
     ['an impossible first date', { query: { firstReportDate: '2026-02-30' } }, 'query.firstReportDate: must be a real date written YYYY-MM-DD'],
@@ -77,6 +82,14 @@ describe('Function: parseStackConfig', () => {
     // Assess
     expect(parse).toThrow(StackConfigError);
     expect(parse).toThrow(message);
+  });
+
+  it.each([512, 10_240])('accepts a /tmp of %i MiB, Lambda\'s bounds', (ephemeralStorageMiB) => {
+    // Act
+    const config = parseStackConfig({ orgs: ['acme'], sync: { ephemeralStorageMiB } });
+
+    // Assess
+    expect(config.sync.ephemeralStorageMiB).toBe(ephemeralStorageMiB);
   });
 
   it('says where to fix the configuration', () => {

@@ -21,7 +21,7 @@ export interface Synthesized {
 /**
  * Builds the stack from a configuration as a user writes it. Bundling is
  * skipped (`aws:cdk:bundling-stacks: []`): these tests look at the template;
- * bundle-sizes.test.ts bundles for real, once.
+ * lambda-bundles.test.ts bundles for real, once.
  */
 export function synthStack(input: Partial<StackConfigInput> = {}, options: SynthOptions = {}): Synthesized {
   const app = new App({ context: { ...CDK_FLAGS, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) } });

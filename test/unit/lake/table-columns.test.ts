@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { SchemaField } from '../../../shared/docker/payloads.js';
-import { PARTITION_COLUMNS, columnName, planColumns, type TableColumn } from '../../../shared/lake/table-columns.js';
+import { columnName, planColumns, type TableColumn } from '../../../shared/lake/table-columns.js';
+import type { SourceField } from '../../../shared/sources/source.js';
+import { partitionColumns } from '../../../shared/sources/source-specs.js';
 
-const field = (name: string, type: string): SchemaField => ({ name, type, description: '' });
+const field = (name: string, type: string, description = ''): SourceField => ({ name, type, description });
+
+/** The Enterprise tables' partition columns: `org`, `report_date`. */
+const RESERVED = partitionColumns('enterprise');
 
 const JUNE_16 = [field('day', 'date'), field('hub_username', 'string'), field('event_count', 'integer')];
 const TABLE: TableColumn[] = [
@@ -14,7 +18,7 @@ const TABLE: TableColumn[] = [
 describe('Function: planColumns', () => {
   it('adds every field of a new table, in the schema order, typed for the lake', () => {
     // Act
-    const plan = planColumns([], JUNE_16);
+    const plan = planColumns([], JUNE_16, RESERVED);
 
     // Assess
     expect(plan.added).toEqual(TABLE);
@@ -28,7 +32,7 @@ describe('Function: planColumns', () => {
 
   it('adds nothing when the schema matches the table', () => {
     // Act
-    const plan = planColumns(TABLE, JUNE_16);
+    const plan = planColumns(TABLE, JUNE_16, RESERVED);
 
     // Assess
     expect(plan.added).toEqual([]);
@@ -41,7 +45,7 @@ describe('Function: planColumns', () => {
     const fields = [...JUNE_16.slice(0, 2), field('ip_address', 'string'), JUNE_16[2]!];
 
     // Act
-    const plan = planColumns(TABLE, fields);
+    const plan = planColumns(TABLE, fields, RESERVED);
 
     // Assess
     expect(plan.added).toEqual([{ name: 'ip_address', type: 'string' }]);
@@ -54,7 +58,7 @@ describe('Function: planColumns', () => {
     const fields = [JUNE_16[0]!, JUNE_16[2]!];
 
     // Act
-    const plan = planColumns(TABLE, fields);
+    const plan = planColumns(TABLE, fields, RESERVED);
 
     // Assess
     expect(plan.added).toEqual([]);
@@ -67,7 +71,7 @@ describe('Function: planColumns', () => {
     const fields = [JUNE_16[0]!, JUNE_16[1]!, field('event_count', 'string')];
 
     // Act
-    const plan = planColumns(TABLE, fields);
+    const plan = planColumns(TABLE, fields, RESERVED);
 
     // Assess
     expect(plan.added).toEqual([{ name: 'event_count_v2', type: 'string' }]);
@@ -81,7 +85,7 @@ describe('Function: planColumns', () => {
     const fields = [field('event_count', 'float')];
 
     // Act
-    const plan = planColumns(table, fields);
+    const plan = planColumns(table, fields, RESERVED);
 
     // Assess
     expect(plan.added).toEqual([{ name: 'event_count_v3', type: 'double' }]);
@@ -94,7 +98,7 @@ describe('Function: planColumns', () => {
     const table = [...TABLE, { name: 'event_count_v2', type: 'string' } as const];
 
     // Act
-    const plan = planColumns(table, [field('event_count', 'string')]);
+    const plan = planColumns(table, [field('event_count', 'string')], RESERVED);
 
     // Assess
     expect(plan.added).toEqual([]);
@@ -102,18 +106,58 @@ describe('Function: planColumns', () => {
     expect(plan.fields).toEqual([{ field: 'event_count', column: 'event_count_v2', type: 'string' }]);
   });
 
-  it.each(PARTITION_COLUMNS.map((name) => [name]))('renames a field called %s, a partition column', (name) => {
+  it.each([...partitionColumns('enterprise'), ...partitionColumns('dvp')].map((name) => [name]))('renames a field called %s, a partition column', (name) => {
+    // Prepare
+    const reserved = ['org', 'report_date', 'namespace', 'period_start'];
+
     // Act
-    const plan = planColumns([], [field(name, 'string')]);
+    const plan = planColumns([], [field(name, 'string')], reserved);
 
     // Assess
     expect(plan.fields).toEqual([{ field: name, column: `${name}_field`, type: 'string' }]);
     expect(plan.added).toEqual([{ name: `${name}_field`, type: 'string' }]);
   });
 
+  it('reserves only the partition columns it is given: a DVP table may have an org column', () => {
+    // Act
+    const dvp = planColumns([], [field('org', 'string'), field('period_start', 'date')], partitionColumns('dvp'));
+    const enterprise = planColumns([], [field('namespace', 'string'), field('report_date', 'date')], partitionColumns('enterprise'));
+
+    // Assess
+    expect(dvp.fields.map((f) => f.column)).toEqual(['org', 'period_start_field']);
+    expect(enterprise.fields.map((f) => f.column)).toEqual(['namespace', 'report_date_field']);
+  });
+
+  it('gives an added column the field\'s description, trimmed, and none when it is blank', () => {
+    // Prepare
+    const fields = [field('day', 'date', '  The UTC day of the pull '), field('hub_username', 'string', '   '), field('event_count', 'integer', 'Pulls')];
+
+    // Act
+    const plan = planColumns([], fields, RESERVED);
+
+    // Assess
+    expect(plan.added).toEqual([
+      { name: 'day', type: 'date', description: 'The UTC day of the pull' },
+      { name: 'hub_username', type: 'string' },
+      { name: 'event_count', type: 'bigint', description: 'Pulls' },
+    ]);
+  });
+
+  it('leaves the description of an existing column as it is', () => {
+    // Prepare
+    const table: TableColumn[] = [{ name: 'day', type: 'date', description: 'Day' }];
+
+    // Act
+    const plan = planColumns(table, [field('day', 'date', 'Another description'), field('event_count', 'integer', 'Pulls')], RESERVED);
+
+    // Assess
+    expect(plan.added).toEqual([{ name: 'event_count', type: 'bigint', description: 'Pulls' }]);
+    expect(plan.fields[0]).toEqual({ field: 'day', column: 'day', type: 'date' });
+  });
+
   it('gives two fields that normalise alike two columns', () => {
     // Act
-    const plan = planColumns([], [field('Event Count', 'integer'), field('event_count', 'integer')]);
+    const plan = planColumns([], [field('Event Count', 'integer'), field('event_count', 'integer')], RESERVED);
 
     // Assess
     expect(plan.fields.map((f) => f.column)).toEqual(['event_count', 'event_count_v2']);
@@ -125,7 +169,7 @@ describe('Function: planColumns', () => {
     const fields = ['org', 'report_date', 'ORG', ' report date ', 'Org'].map((name) => field(name, 'string'));
 
     // Act
-    const plan = planColumns([], fields);
+    const plan = planColumns([], fields, RESERVED);
 
     // Assess
     const columns = plan.fields.map((f) => f.column);
@@ -149,10 +193,31 @@ describe('Function: columnName', () => {
     ['organisation', 'organisation'],
   ])('turns %j into %j', (name, expected) => {
     // Act
-    const column = columnName(name);
+    const column = columnName(name, RESERVED);
 
     // Assess
     expect(column).toBe(expected);
     expect(column).toMatch(/^[a-z_][a-z0-9_]*$/);
+  });
+
+  it.each([
+    ['namespace', 'namespace_field'],
+    ['Period Start', 'period_start_field'],
+    ['org', 'org'],
+    ['report_date', 'report_date'],
+  ])('turns %j into %j for a DVP table', (name, expected) => {
+    // Act
+    const column = columnName(name, partitionColumns('dvp'));
+
+    // Assess
+    expect(column).toBe(expected);
+  });
+
+  it('reserves nothing when given no partition columns', () => {
+    // Act
+    const column = columnName('org', []);
+
+    // Assess
+    expect(column).toBe('org');
   });
 });
