@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { backfill } from './scenarios/backfill.js';
 import { coldStarts } from './scenarios/cold-start.js';
-import { largeReport } from './scenarios/large-report.js';
+import { largeReport, largeReportMemory } from './scenarios/large-report.js';
 import { noopSync } from './scenarios/noop-sync.js';
 import { markdownTable, type Row } from './support/results.js';
 
@@ -38,6 +38,9 @@ const rows: Row[] = [];
 const megabytes = quick ? 100 : 300;
 log(`one ${megabytes} MB report, ${rounds} round(s)...`);
 rows.push(...(await largeReport({ megabytes, rounds, awsCli: hasCommand('aws') })));
+const memoryMegabytes = quick ? 200 : 600;
+log(`one ${memoryMegabytes} MB report, memory...`);
+rows.push(...(await largeReportMemory(memoryMegabytes)));
 
 const backfillOptions = {
   reports: quick ? 60 : 365,

@@ -3,10 +3,11 @@ import type { Simulator } from '../../simulator/index.js';
 /**
  * Docker's documented workflow (the Enterprise Data API guide), as a shell
  * script: exchange the OAT, list with page_size=1, take the newest date, then
- * `curl -L -o`. `each` runs the same steps for every listed date, report by
- * report, as a user backfilling by hand would.
+ * `curl -L -o`, then `then` (more shell, with $OUT, $TYPE and $DATE set).
+ * `each` runs the same steps for every listed date, report by report, as a
+ * user backfilling by hand would.
  */
-export function guideScript(mode: 'latest' | 'each', pipeTo?: string): string {
+export function guideScript(mode: 'latest' | 'each', pipeTo?: string, then = ''): string {
   const download = pipeTo
     ? `curl -sfL -H "Authorization: Bearer $TOKEN" "$API/orgs/$ORG/reports/$TYPE/$CADENCE/$DATE/download" | ${pipeTo}`
     : `curl -sfL -o "$OUT/\${TYPE}_\${DATE}.csv" -H "Authorization: Bearer $TOKEN" "$API/orgs/$ORG/reports/$TYPE/$CADENCE/$DATE/download"`;
@@ -19,6 +20,7 @@ ${token}
 DATE=$(curl -sf -H "Authorization: Bearer $TOKEN" "$API/orgs/$ORG/reports/$TYPE/$CADENCE?page_size=1" | jq -r '.reports[0].Date // empty')
 [ -n "$DATE" ] || { echo "No reports available." >&2; exit 1; }
 ${download}
+${then}
 `;
   }
   return `set -euo pipefail

@@ -11,6 +11,8 @@ export interface Measurement {
   readonly peakRssMb: number;
   readonly code: number;
   readonly stderr: string;
+  /** Standard output, when asked for (`--json` summaries). */
+  readonly stdout: string;
 }
 
 const GNU_TIME = '/usr/bin/time';
@@ -22,17 +24,19 @@ export async function measure(command: string, args: readonly string[], env: Rec
   const timed = existsSync(GNU_TIME);
   const [file, argv] = timed ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, [...args]];
   const started = performance.now();
-  const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {
-    const child = spawn(file, argv, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const { code, stderr, stdout } = await new Promise<{ code: number; stderr: string; stdout: string }>((resolve, reject) => {
+    const child = spawn(file, argv, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
+    let out = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ code: exitCode ?? -1, stderr: text }));
+    child.on('close', (exitCode) => resolve({ code: exitCode ?? -1, stderr: text, stdout: out }));
   });
   const wallMs = performance.now() - started;
   const peakRssMb = timed ? Number((await readFile(rssFile, 'utf8')).trim().split('\n').at(-1)) / 1024 : Number.NaN;
   await rm(scratch, { recursive: true, force: true });
-  return { wallMs, peakRssMb, code, stderr };
+  return { wallMs, peakRssMb, code, stderr, stdout };
 }
 
 export function median(values: readonly number[]): number {
