@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,6 +9,8 @@ export interface BundleSize {
   readonly directory: string;
   readonly bundleBytes: number;
   readonly sourceMapBytes: number;
+  /** Everything in the asset, unzipped (the bundle and DuckDB's node_modules): Lambda allows 250 MB. */
+  readonly assetBytes: number;
 }
 
 /**
@@ -39,17 +41,28 @@ export function bundleSizes(assemblyDir: string): BundleSize[] {
         directory,
         bundleBytes: statSync(bundle).size,
         sourceMapBytes: existsSync(map) ? statSync(map).size : 0,
+        assetBytes: folderBytes(directory),
       });
     }
   }
   return sizes.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** `npm run bundle-sizes` (after `cdk synth`): prints each Lambda's bundle size. */
+function folderBytes(directory: string): number {
+  return readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
+}
+
+/** `npm run bundle-sizes` (after `cdk synth`): prints each Lambda's bundle size, and its whole asset's. */
 function main(assemblyDir: string): void {
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
   for (const size of bundleSizes(assemblyDir)) {
-    process.stdout.write(`${size.path}: ${size.bundleBytes} bytes (${kib(size.bundleBytes)}) index.mjs, ${kib(size.sourceMapBytes)} source map\n`);
+    process.stdout.write(
+      `${size.path}: ${size.bundleBytes} bytes (${kib(size.bundleBytes)}) index.mjs, ${kib(size.sourceMapBytes)} source map; ` +
+        `asset ${mib(size.assetBytes)} unzipped with DuckDB\n`,
+    );
   }
 }
 
