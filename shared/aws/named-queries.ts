@@ -32,7 +32,11 @@ export class NamedQueries {
     const spec = specOf(dataset.source);
     const queries = dayOneQueries({ name: tableName(dataset), columns: table.columns }, spec.periodColumn, spec.scopeKey);
     if (queries.length === 0) return [];
-    this.saved ??= this.savedNames();
+    // A failed listing (throttled, denied) is not kept: the next table asks Athena again.
+    this.saved ??= this.savedNames().catch((error: unknown) => {
+      this.saved = undefined;
+      throw error;
+    });
     const saved = await this.saved;
     const created: string[] = [];
     for (const query of queries.filter((candidate) => !saved.has(candidate.name))) {
