@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPORT_EVENT_SOURCE, REPORT_LANDED_DETAIL_TYPE } from '../../shared/aws/report-events.js';
 import { SYNC_REQUESTED_DETAIL_TYPE } from '../../shared/aws/sync-requests.js';
-import { csvKey, manifestKey } from '../../shared/lake/layout.js';
+import { auditFileKey, manifestKey, queryObjectKey, queryPartitionFolder } from '../../shared/lake/layout.js';
+import type { PeriodRef } from '../../shared/sources/index.js';
 import { ApiHarness, type ApiHarnessOptions } from './support/api-harness.js';
 import { BUCKET, PREFIX } from './support/lambda-harness.js';
 
@@ -24,6 +25,10 @@ async function start(days = 3, options: ApiHarnessOptions = {}): Promise<ApiHarn
   harness = await ApiHarness.start({ ...options, sim: { orgs: ['acme'], days, reportTypes: [{ ...DAILY }], ...options.sim } });
   return harness;
 }
+
+/** A report of acme's daily usage_pulls, as the lake names it. */
+const refOn = (date: string): PeriodRef => ({ source: 'enterprise', scope: 'acme', name: DAILY.type, cadence: DAILY.cadence, period: date });
+const csvKey = (ref: PeriodRef) => auditFileKey(ref, 0);
 
 /** The dates the simulator lists, newest first. */
 const datesOf = (h: ApiHarness) => h.sim.reports('acme').map((r) => r.Date);
@@ -93,7 +98,7 @@ describe('Handler: api', () => {
       // Prepare
       const h = await start(2);
       const [latest] = datesOf(h);
-      const ref = { org: 'acme', ...DAILY, date: latest! };
+      const ref = refOn(latest!);
 
       // Act
       const answer = await h.request('GET', `${REPORTS}/latest/download`);
@@ -110,6 +115,11 @@ describe('Handler: api', () => {
       expect(h.bucket.keys(`${PREFIX}/${manifestKey(ref)}`)).toHaveLength(1);
       expect(h.bucket.objects.get(`${PREFIX}/${csvKey(ref)}`)!.length).toBe(h.sim.reports('acme')[0]!.SizeBytes);
       expect(h.putEvents.map((e) => [e.Source, e.DetailType])).toEqual([[REPORT_EVENT_SOURCE, REPORT_LANDED_DETAIL_TYPE]]);
+      // Landed like a sync lands it: one Parquet copy at its fixed key, a Parquet table.
+      expect(h.bucket.keys(`${PREFIX}/${queryPartitionFolder(ref)}`)).toEqual([`${PREFIX}/${queryObjectKey(ref, '.parquet')}`]);
+      expect(h.lambda.catalog.table('usage_pulls_daily').StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
+        'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+      );
     });
 
     it('redirects at once when the report is landed: no second download from Docker, no second event', async () => {
@@ -153,7 +163,7 @@ describe('Handler: api', () => {
 
       // Assess
       expect(answer.statusCode).toBe(302);
-      expect(decodeURIComponent(new URL(answer.headers.location!).pathname)).toBe(`/${PREFIX}/${csvKey({ org: 'acme', ...DAILY, date: oldest })}`);
+      expect(decodeURIComponent(new URL(answer.headers.location!).pathname)).toBe(`/${PREFIX}/${csvKey(refOn(oldest))}`);
     });
 
     it('answers 404 for a date neither Docker nor the lake has, without landing anything', async () => {
@@ -231,7 +241,7 @@ describe('Handler: api', () => {
       expect(answer.statusCode).toBe(202);
       expect(answer.json()).toEqual({ status: 'accepted', org: 'acme', message: expect.stringContaining('GET /orgs/acme/reports') });
       expect(h.putEvents).toEqual([{ EventBusName: 'default', Source: REPORT_EVENT_SOURCE, DetailType: SYNC_REQUESTED_DETAIL_TYPE, Detail: '{"org":"acme"}' }]);
-      expect(h.outboundCalls()).toMatchObject({ s3: 0, glue: 0, secretsManager: 0, docker: 0, eventBridge: 1 });
+      expect(h.outboundCalls()).toEqual({ s3: 0, glue: 0, athena: 0, secretsManager: 0, docker: 0, eventBridge: 1 });
     });
 
     it('answers 502 when EventBridge refuses the request', async () => {

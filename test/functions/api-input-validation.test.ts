@@ -5,7 +5,7 @@ import { ApiHarness, type OutboundCalls } from './support/api-harness.js';
  * Hostile and odd input, as API Gateway would hand it to the function (a REST
  * API keeps the path's percent-encoding; explicit resources let any text into
  * `{org}`, `{type}`, `{cadence}` and `{date}`). Each must be answered by the
- * function alone: no request to S3, Glue, Secrets Manager, EventBridge or Docker.
+ * function alone: no request to S3, Glue, Athena, Secrets Manager, EventBridge or Docker.
  */
 let harness: ApiHarness;
 
@@ -17,7 +17,7 @@ afterAll(async () => {
   await harness.close();
 });
 
-const NONE: OutboundCalls = { s3: 0, glue: 0, secretsManager: 0, eventBridge: 0, docker: 0 };
+const NONE: OutboundCalls = { s3: 0, glue: 0, athena: 0, secretsManager: 0, eventBridge: 0, docker: 0 };
 
 /** One request through a cold function, and what it made the function call. */
 async function requestCounting(method: string, path: string, query?: Record<string, string>) {

@@ -1,17 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { routeOf, type OrgPlan } from '../../functions/sync/org-plans.js';
+import { routeOf, type ScopePlan } from '../../functions/sync/scope-plans.js';
 import { parseSyncRequest } from '../../functions/sync/sync-request.js';
-import type { WorkItem } from '../../shared/sync/plan.js';
+import { itemBytes, type WorkItem } from '../../shared/sync/index.js';
 
 const LIMITS = { aboveReports: 10, aboveBytes: 1000 };
 
-function plan(count: number, bytesEach = 10): OrgPlan {
-  const items: WorkItem[] = Array.from({ length: count }, (_, i) => ({
-    org: 'acme',
-    report: { ReportType: 'usage_pulls', Cadence: 'daily', Date: `2026-06-${String(i + 1).padStart(2, '0')}`, SizeBytes: bytesEach, Key: 'k' },
-    replace: false,
-  }));
-  return { org: 'acme', items, bytes: count * bytesEach, skipped: 0, failures: [] };
+const ref = (i: number) => ({ source: 'enterprise', scope: 'acme', name: 'usage_pulls', cadence: 'daily', period: `2026-06-${String(i + 1).padStart(2, '0')}` }) as const;
+
+/** A plan of `count` periods to land of `bytesEach` bytes, then `rebuilds` query copies to rebuild. */
+function plan(count: number, bytesEach = 10, rebuilds = 0): ScopePlan {
+  const items: WorkItem[] = [
+    ...Array.from({ length: count }, (_, i): WorkItem => ({
+      action: 'land',
+      period: { ref: ref(i), files: [{ upstreamKey: `acme/usage_pulls/daily/${ref(i).period}.csv`, sizeBytes: bytesEach }] },
+      held: [],
+    })),
+    ...Array.from({ length: rebuilds }, (_, i): WorkItem => ({ action: 'rebuild', ref: ref(count + i), held: [] })),
+  ];
+  return { scope: { source: 'enterprise', scope: 'acme' }, items, bytes: items.reduce((sum, item) => sum + itemBytes(item), 0), skipped: 0, failures: [] };
 }
 
 describe('Function: routeOf', () => {
@@ -21,9 +27,12 @@ describe('Function: routeOf', () => {
     ['exactly the report limit', plan(10), 'inline'],
     ['a backfill above the report limit', plan(11), 'queue'],
     ['few reports of many bytes', plan(2, 600), 'queue'],
-  ])('routes %s: %s', (_label, orgPlan, route) => {
+    ['a few rebuilds (nothing to download)', plan(0, 10, 3), 'inline'],
+    ['a lake of first-version copies to rebuild', plan(0, 10, 11), 'queue'],
+    ['a report and two rebuilds (rebuilds download nothing)', plan(1, 600, 2), 'inline'],
+  ])('routes %s: %s', (_label, scopePlan, route) => {
     // Assess
-    expect(routeOf(orgPlan, 'auto', LIMITS)).toBe(route);
+    expect(routeOf(scopePlan, 'auto', LIMITS)).toBe(route);
   });
 
   it('follows a forced mode, but never queues an empty plan', () => {

@@ -8,6 +8,7 @@ const ENV = {
   [FUNCTION_ENV.bucket]: 'lake-bucket',
   [FUNCTION_ENV.prefix]: '/lake/',
   [FUNCTION_ENV.glueDatabase]: 'docker_reports',
+  [FUNCTION_ENV.athenaWorkGroup]: 'docker-reports',
   [FUNCTION_ENV.landQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/land',
   [FUNCTION_ENV.fanOutAboveReports]: '25',
   AWS_REGION: 'eu-west-1',
@@ -21,10 +22,15 @@ describe('Function: readFunctionConfig', () => {
     // Assess
     expect(config).toMatchObject({
       orgs: ['acme', 'globex'],
+      scopes: [
+        { source: 'enterprise', scope: 'acme' },
+        { source: 'enterprise', scope: 'globex' },
+      ],
       orgSecrets: { acme: 'arn:acme', globex: 'arn:globex' },
       bucket: 'lake-bucket',
       prefix: 'lake',
       glueDatabase: 'docker_reports',
+      athenaWorkGroup: 'docker-reports',
       firstReportDate: '2026-01-01',
       eventBusName: 'default',
       landQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/land',
@@ -49,6 +55,8 @@ describe('Function: readFunctionConfig', () => {
     ['a bad bucket', { [FUNCTION_ENV.bucket]: 'Lake_Bucket' }, FUNCTION_ENV.bucket],
     ['a negative limit', { [FUNCTION_ENV.fanOutAboveReports]: '-1' }, FUNCTION_ENV.fanOutAboveReports],
     ['no Glue database', { [FUNCTION_ENV.glueDatabase]: undefined }, FUNCTION_ENV.glueDatabase],
+    ['no Athena workgroup', { [FUNCTION_ENV.athenaWorkGroup]: undefined }, FUNCTION_ENV.athenaWorkGroup],
+    ['a workgroup name Athena refuses', { [FUNCTION_ENV.athenaWorkGroup]: 'reports/../x' }, FUNCTION_ENV.athenaWorkGroup],
   ])('refuses %s, naming the variable', (_label, change, variable) => {
     // Act
     const read = () => readFunctionConfig({ ...ENV, ...change });

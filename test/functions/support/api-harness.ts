@@ -22,6 +22,7 @@ export interface ApiHarnessOptions extends HarnessOptions {
 export interface OutboundCalls {
   readonly s3: number;
   readonly glue: number;
+  readonly athena: number;
   readonly secretsManager: number;
   readonly eventBridge: number;
   /** Requests Docker's simulated API, Hub and storage answered. */
@@ -31,7 +32,7 @@ export interface OutboundCalls {
 /**
  * functions/api as the stack deploys it, run in-process behind API Gateway
  * proxy events: the Lambda harness's simulator (Docker), in-memory bucket
- * (S3), catalog (Glue) and secrets, plus an EventBridge client of its own
+ * (S3), catalog (Glue), named queries (Athena) and secrets, plus an EventBridge client of its own
  * whose every call is recorded, so a test can prove a request reached nothing.
  */
 export class ApiHarness {
@@ -80,6 +81,7 @@ export class ApiHarness {
       clients: {
         s3: this.lambda.bucket.client,
         glue: this.lambda.catalog.client,
+        athena: this.lambda.athena.client,
         eventBridge: this.eventBridge,
         secrets: new SecretsProvider({
           awsSdkV3Client: new SecretsManagerClient({ region: 'us-east-1', credentials: TEST_CREDENTIALS }),
@@ -87,6 +89,7 @@ export class ApiHarness {
       },
       http: { sleep: async () => undefined },
       now: () => this.sim.now(),
+      spoolDir: this.lambda.spoolDir,
     });
   }
 
@@ -106,6 +109,7 @@ export class ApiHarness {
     return {
       s3: this.lambda.bucket.mock.calls().length,
       glue: this.lambda.catalog.mock.calls().length,
+      athena: this.lambda.athena.mock.calls().length,
       secretsManager: this.lambda.secretsMock.calls().length,
       eventBridge: this.eventBridgeMock.calls().length,
       docker: stats.token + stats.types + stats.list + stats.schema + stats.download + stats.storage,

@@ -19,6 +19,12 @@ export interface FakeCatalog {
   readonly writes: { call: 'create' | 'update'; input: TableInput; versionId?: string }[];
   table(name: string): Table;
   columnNames(name: string): string[];
+  /**
+   * Runs `write` once, just before the next CreateTable or UpdateTable is
+   * applied: another writer (a second Lambda) changing the catalog between
+   * this writer's GetTable and its write, which Glue then refuses.
+   */
+  beforeNext(call: 'create' | 'update', write: () => void): void;
 }
 
 /**
@@ -30,26 +36,29 @@ export interface FakeCatalog {
 export function fakeCatalog(databaseName = 'docker_reports'): FakeCatalog {
   const tables = new Map<string, Table>();
   const writes: FakeCatalog['writes'] = [];
+  const pending: { create: (() => void)[]; update: (() => void)[] } = { create: [], update: [] };
   const mock = mockClient(GlueClient);
   const check = (database: string | undefined) => {
     if (database !== databaseName) throw new EntityNotFoundException({ message: `Database ${database} not found.`, $metadata: {} });
   };
-  mock.on(GetTableCommand).callsFake((input: { DatabaseName: string; Name: string }) => {
+  mock.on(GetTableCommand).callsFake(async (input: { DatabaseName: string; Name: string }) => {
     check(input.DatabaseName);
     const table = tables.get(input.Name);
     if (!table) throw new EntityNotFoundException({ message: `Table ${input.Name} not found.`, $metadata: {} });
     return { Table: structuredClone(table) };
   });
-  mock.on(CreateTableCommand).callsFake((input: { DatabaseName: string; TableInput: TableInput }) => {
+  mock.on(CreateTableCommand).callsFake(async (input: { DatabaseName: string; TableInput: TableInput }) => {
     check(input.DatabaseName);
+    pending.create.shift()?.();
     const name = input.TableInput.Name!;
     if (tables.has(name)) throw new AlreadyExistsException({ message: `Table ${name} already exists.`, $metadata: {} });
     writes.push({ call: 'create', input: structuredClone(input.TableInput) });
     tables.set(name, { ...structuredClone(input.TableInput), Name: name, DatabaseName: input.DatabaseName, VersionId: '1' } as Table);
     return {};
   });
-  mock.on(UpdateTableCommand).callsFake((input: { DatabaseName: string; TableInput: TableInput; VersionId?: string }) => {
+  mock.on(UpdateTableCommand).callsFake(async (input: { DatabaseName: string; TableInput: TableInput; VersionId?: string }) => {
     check(input.DatabaseName);
+    pending.update.shift()?.();
     const name = input.TableInput.Name!;
     const current = tables.get(name);
     if (!current) throw new EntityNotFoundException({ message: `Table ${name} not found.`, $metadata: {} });
@@ -72,5 +81,8 @@ export function fakeCatalog(databaseName = 'docker_reports'): FakeCatalog {
       return table;
     },
     columnNames: (name) => (tables.get(name)?.StorageDescriptor?.Columns ?? []).map((column) => column.Name!),
+    beforeNext: (call, write) => {
+      pending[call].push(write);
+    },
   };
 }

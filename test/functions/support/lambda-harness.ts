@@ -6,6 +6,9 @@ import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient 
 import { SQSClient, SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { vi, type MockInstance } from 'vitest';
 import { createLandReportHandler } from '../../../functions/land-report/handler.js';
 import { createSyncHandler } from '../../../functions/sync/handler.js';
@@ -13,6 +16,7 @@ import { FUNCTION_ENV } from '../../../shared/aws/function-config.js';
 import type { ReportLandedDetail } from '../../../shared/aws/report-events.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../shared/aws/sync-telemetry.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/index.js';
+import { fakeWorkGroups, type FakeWorkGroups } from './fake-athena.js';
 import { fakeCatalog, type FakeCatalog } from './fake-glue.js';
 import { fakeBucket, type FakeBucket } from './fake-s3.js';
 
@@ -20,6 +24,8 @@ import { fakeBucket, type FakeBucket } from './fake-s3.js';
 export const TEST_NOW = new Date('2026-06-17T10:00:00Z');
 export const BUCKET = 'docker-reports-lake-test';
 export const PREFIX = 'lake';
+export const GLUE_DATABASE = 'docker_reports';
+export const WORK_GROUP = 'docker-reports';
 export const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/land-report';
 
 export const secretArnOf = (org: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:docker-reports/${org}-AbCdEf`;
@@ -38,7 +44,9 @@ export type Printed = Record<string, unknown>;
 /**
  * The two Lambdas as the stack deploys them, run in-process: the simulator
  * stands in for Docker, aws-sdk-client-mock for S3 (an in-memory bucket),
- * Glue (an in-memory catalog), Secrets Manager, EventBridge and SQS.
+ * Glue (an in-memory catalog), Athena (named queries), Secrets Manager,
+ * EventBridge and SQS; DuckDB itself writes the query copies, staging in a
+ * temporary folder of the harness's own (the function's /tmp).
  * Powertools prints to the console (POWERTOOLS_DEV), which is captured.
  */
 export class LambdaHarness {
@@ -54,6 +62,9 @@ export class LambdaHarness {
     readonly sim: Simulator,
     readonly bucket: FakeBucket,
     readonly catalog: FakeCatalog,
+    readonly athena: FakeWorkGroups,
+    /** The functions' /tmp: staged files, spooled copies, DuckDB's spill. */
+    readonly spoolDir: string,
     options: HarnessOptions,
   ) {
     this.env = {
@@ -61,7 +72,8 @@ export class LambdaHarness {
       [FUNCTION_ENV.orgSecrets]: JSON.stringify(Object.fromEntries(sim.orgs.map((org) => [org, secretArnOf(org)]))),
       [FUNCTION_ENV.bucket]: BUCKET,
       [FUNCTION_ENV.prefix]: PREFIX,
-      [FUNCTION_ENV.glueDatabase]: 'docker_reports',
+      [FUNCTION_ENV.glueDatabase]: GLUE_DATABASE,
+      [FUNCTION_ENV.athenaWorkGroup]: WORK_GROUP,
       [FUNCTION_ENV.firstReportDate]: '2026-01-01',
       [FUNCTION_ENV.eventBusName]: 'default',
       [FUNCTION_ENV.landQueueUrl]: QUEUE_URL,
@@ -119,7 +131,8 @@ export class LambdaHarness {
     // Dev mode turns metrics off unless told otherwise; these tests read them.
     process.env.POWERTOOLS_METRICS_DISABLED = 'false';
     const sim = await createSimulator({ now: () => TEST_NOW, ...options.sim });
-    return new LambdaHarness(sim, fakeBucket(), fakeCatalog(), options);
+    const spoolDir = await mkdtemp(join(tmpdir(), 'lambda-tmp-'));
+    return new LambdaHarness(sim, fakeBucket(), fakeCatalog(GLUE_DATABASE), fakeWorkGroups(), spoolDir, options);
   }
 
   /** A fresh sync function (a cold start), wired like the deployed one. */
@@ -157,6 +170,11 @@ export class LambdaHarness {
     return events;
   }
 
+  /** Names of the day-one queries saved in the stack's workgroup so far. */
+  savedQueries(): string[] {
+    return this.athena.names(WORK_GROUP);
+  }
+
   /** The detail of every landing event sent so far. */
   eventDetails(): ReportLandedDetail[] {
     return this.events.map((entry) => JSON.parse(entry.Detail!) as ReportLandedDetail);
@@ -178,6 +196,7 @@ export class LambdaHarness {
   async close(): Promise<void> {
     for (const spy of this.spies) spy.mockRestore();
     await this.sim.close();
+    await rm(this.spoolDir, { recursive: true, force: true });
   }
 
   private observability() {
@@ -192,6 +211,7 @@ export class LambdaHarness {
       clients: {
         s3: this.bucket.client,
         glue: this.catalog.client,
+        athena: this.athena.client,
         secrets: new SecretsProvider({
           awsSdkV3Client: new SecretsManagerClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
         }),
@@ -200,6 +220,7 @@ export class LambdaHarness {
       },
       http: { sleep: async () => undefined },
       now: () => this.sim.now(),
+      spoolDir: this.spoolDir,
     };
   }
 }
