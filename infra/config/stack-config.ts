@@ -50,7 +50,12 @@ const days = (name: string) => z.number().int().min(1, `${name} must be at least
 
 const retentionSchema = z.strictObject({
   /** Reports (audit CSV, manifest, query copy) expire this many days after landing; null keeps them. @default 730 */
-  reportDays: days('reportDays').nullable().default(730),
+  reportDays: z
+    .number()
+    .int()
+    .min(31, 'reportDays must be at least 31 days: Docker lists a report for about 30 days, and the sync would land a report the lake let expire again')
+    .nullable()
+    .default(730),
   /** Replaced or deleted object versions are kept this long. @default 30 */
   noncurrentVersionDays: days('noncurrentVersionDays').default(30),
   /** Parts of an interrupted multipart upload are removed after. @default 1 */

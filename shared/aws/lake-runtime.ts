@@ -7,7 +7,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { tmpdir } from 'node:os';
 import type { Environment } from '../config.js';
 import { dockerApi } from '../docker/docker-api.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, messageOf } from '../errors.js';
 import { HttpClient, defaultHttpDeps, type HttpDeps } from '../http/http-client.js';
 import type { LandingDeps } from '../landing/landing-deps.js';
 import { LakeTableCatalog, lakeTables, type TableDefinition } from '../lake/table-catalog.js';
@@ -22,6 +22,13 @@ import { NamedQueries } from './named-queries.js';
 import { ReportEvents } from './report-events.js';
 import { SecretsCredentials } from './secrets-credentials.js';
 import type { LogSink } from './sync-telemetry.js';
+
+/**
+ * A table record is written again once it is a day old: an expiry rule of
+ * the lake (`reportDays`, 730 by default, as short as 2) must never take it.
+ * One small PUT a day per table.
+ */
+const TABLE_RECORD_REFRESH_MS = 86_400_000;
 
 /** AWS clients to use instead of the defaults (each built for the function's region). */
 export interface AwsClients {
@@ -105,8 +112,13 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
   const queries = new NamedQueries({ client: clients.athena, workGroup: config.athenaWorkGroup, databaseName: config.glueDatabase });
   const mirror = async (table: TableDefinition) => {
     await glue.ensure(table);
-    const saved = await queries.ensure(table);
-    if (saved.length > 0) log.info('saved day-one queries', { queries: saved });
+    // Saved queries are a convenience: without them (Athena throttled, a policy without them) the table still reads.
+    try {
+      const saved = await queries.ensure(table);
+      if (saved.length > 0) log.info('saved day-one queries', { queries: saved });
+    } catch (error) {
+      log.warn('could not save the day-one queries of a table; the next run tries again', { table: table.dataset, cadence: table.cadence, reason: messageOf(error) });
+    }
   };
   const catalog = new LakeTableCatalog(sink, now, { seed: (dataset) => glue.columnsOf(dataset), onTable: mirror });
   const engine = new DuckDbEngine({ tempDirectory: spoolDir });
@@ -127,7 +139,10 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
       onRetry: (ref, attempt, reason) => log.warn('retrying', { what: `landing ${describePeriod(ref)}`, attempt, reason }),
     },
     ensureTables: async () => {
-      for (const table of await lakeTables(sink)) await mirror(table);
+      for (const table of await lakeTables(sink)) {
+        await catalog.refresh(table, TABLE_RECORD_REFRESH_MS);
+        await mirror(table);
+      }
     },
   };
 }

@@ -82,6 +82,20 @@ export class LakeTableCatalog implements TableCatalog {
     private readonly options: LakeTableCatalogOptions = {},
   ) {}
 
+  /**
+   * Writes a table's record again, unchanged but for its time, when it was
+   * last written more than `maxAgeMs` ago: an expiry rule on the lake (the
+   * stack's `reportDays`) counts from the last write, and must never take a
+   * table's record while its data stays.
+   * @returns whether it was written
+   */
+  async refresh(table: TableDefinition, maxAgeMs: number): Promise<boolean> {
+    const written = Date.parse(table.updated_at);
+    if (Number.isFinite(written) && this.now().getTime() - written <= maxAgeMs) return false;
+    await this.write({ ...table, updated_at: this.now().toISOString() });
+    return true;
+  }
+
   async columnsFor(dataset: DatasetRef, fields: readonly SourceField[]): Promise<ColumnPlan> {
     const recorded = await readTableDefinition(this.sink, dataset);
     const existing = recorded?.columns ?? (await this.options.seed?.(dataset)) ?? [];
@@ -95,7 +109,7 @@ export class LakeTableCatalog implements TableCatalog {
         columns: [...existing, ...plan.added],
         updated_at: this.now().toISOString(),
       };
-      await this.sink.write(tableDefinitionKey(dataset), `${JSON.stringify(table, null, 2)}\n`, { contentType: 'application/json' });
+      await this.write(table);
     }
     const key = tableDefinitionKey(dataset);
     if (this.options.onTable && (!this.seen.has(key) || table !== recorded)) {
@@ -103,5 +117,9 @@ export class LakeTableCatalog implements TableCatalog {
       this.seen.add(key);
     }
     return plan;
+  }
+
+  private async write(table: TableDefinition): Promise<void> {
+    await this.sink.write(tableDefinitionKey(datasetOfTable(table)), `${JSON.stringify(table, null, 2)}\n`, { contentType: 'application/json' });
   }
 }

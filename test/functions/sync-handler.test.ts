@@ -1,3 +1,4 @@
+import { CreateNamedQueryCommand } from '@aws-sdk/client-athena';
 import { CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
@@ -484,6 +485,42 @@ describe('Handler: sync', () => {
 
     // Assess
     await expect(run).rejects.toThrow(/does not understand.*cadence/);
+  });
+
+  it('lands the reports even when Athena refuses to save the day-one queries, and says so in the log', async () => {
+    // Prepare
+    harness = await LambdaHarness.start({ sim: { orgs: ['acme'], days: 1 } });
+    const denied = () => Object.assign(new Error('User is not authorized to perform: athena:CreateNamedQuery'), { name: 'AccessDeniedException' });
+    for (let i = 0; i < 10; i += 1) harness.athena.failNext(CreateNamedQueryCommand, denied());
+
+    // Act
+    const answer = await harness.syncHandler()({}, lambdaContext());
+
+    // Assess
+    expect(answer.failed).toEqual([]);
+    expect(answer.landed).toBe(upstream(harness, 'acme').length);
+    expect(harness.printed.some((line) => line.level === 'WARN' && /day-one queries/.test(String(line.message)))).toBe(true);
+  });
+
+  it("writes again a table record last written over a day ago, so the lake's expiry rule never takes it", async () => {
+    // Prepare
+    harness = await LambdaHarness.start({ sim: { orgs: ['acme'], days: 1 } });
+    const key = `${PREFIX}/${tableDefinitionKey({ source: 'enterprise', name: 'usage_pulls', cadence: 'monthly' })}`;
+    const columns = [{ name: 'month_start', type: 'date' }, { name: 'event_count', type: 'bigint' }];
+    const old = new Date(TEST_NOW.getTime() - 25 * 3_600_000).toISOString();
+    const recent = new Date(TEST_NOW.getTime() - 23 * 3_600_000).toISOString();
+    const weekly = `${PREFIX}/${tableDefinitionKey({ source: 'enterprise', name: 'image_access', cadence: 'weekly' })}`;
+    harness.bucket.put(key, JSON.stringify({ source: 'enterprise', dataset: 'usage_pulls', cadence: 'monthly', columns, updated_at: old }));
+    harness.bucket.put(weekly, JSON.stringify({ source: 'enterprise', dataset: 'image_access', cadence: 'weekly', columns, updated_at: recent }));
+
+    // Act
+    await harness.syncHandler()({}, lambdaContext());
+
+    // Assess
+    const rewritten = tableDefinitionSchema.parse(JSON.parse(harness.bucket.text(key)));
+    expect(rewritten.columns).toEqual(columns);
+    expect(rewritten.updated_at).toBe(TEST_NOW.toISOString());
+    expect(tableDefinitionSchema.parse(JSON.parse(harness.bucket.text(weekly))).updated_at).toBe(recent);
   });
 
   it('refuses an org the stack does not sync', async () => {

@@ -55,7 +55,12 @@ describe('Function: parseStackConfig', () => {
     ['an unknown encryption', { lake: { encryption: 'aes' } }, 'lake.encryption'],
     ['a bad existing bucket name', { lake: { existingBucketName: 'My_Bucket' } }, 'lake.existingBucketName: must be an S3 bucket name'],
     ['a key without its bucket', { lake: { existingBucketKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f' } }, 'lake.existingBucketKeyArn: is only used with lake.existingBucketName'],
-    ['a retention of zero days', { lake: { retention: { reportDays: 0 } } }, 'lake.retention.reportDays: reportDays must be at least 1 day'],
+    ['a retention of zero days', { lake: { retention: { noncurrentVersionDays: 0 } } }, 'lake.retention.noncurrentVersionDays: noncurrentVersionDays must be at least 1 day'],
+    [
+      'reports kept less long than Docker lists them',
+      { lake: { retention: { reportDays: 30 } } },
+      'lake.retention.reportDays: reportDays must be at least 31 days: Docker lists a report for about 30 days, and the sync would land a report the lake let expire again',
+    ],
     ['a secret name, not an ARN', { secrets: { existing: { acme: 'docker-reports/acme' } } }, 'secrets.existing.acme: must be the complete ARN of a Secrets Manager secret'],
     ['a secret of an org not synced', { secrets: { existing: { globex: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:docker/globex-AbCdEf' } } }, 'secrets.existing.globex: names org globex, which is not in orgs (acme)'],
     ['a worker concurrency below 2', { sync: { workerMaxConcurrency: 1 } }, 'sync.workerMaxConcurrency'],

@@ -249,6 +249,24 @@ describe('Class: LakeTableCatalog', () => {
     expect(told.map((t) => t.dataset)).toEqual(['usage_pulls']);
   });
 
+  describe('Method: refresh', () => {
+    it('writes a record older than the limit again, columns unchanged, and leaves a younger one alone', async () => {
+      // Prepare
+      const subject = catalog();
+      await subject.columnsFor(PULLS, JUNE_16);
+      const written = (await readTableDefinition(sink, PULLS))!;
+      now = new Date(now.getTime() + 2 * 86_400_000);
+
+      // Act
+      const young = await subject.refresh(written, 3 * 86_400_000);
+      const old = await subject.refresh(written, 86_400_000);
+
+      // Assess
+      expect([young, old]).toEqual([false, true]);
+      expect(await fileOf(PULLS)).toEqual({ ...written, updated_at: now.toISOString() });
+    });
+  });
+
   it('refuses a _table.json of neither shape', async () => {
     // Prepare
     await putFile(tableDefinitionKey(PULLS), { dataset: 'usage_pulls', columns: [] });
