@@ -3,7 +3,7 @@ import { ConfigError } from '../shared/errors.js';
 import { dockerApi } from '../shared/docker/docker-api.js';
 import { HttpClient, defaultHttpDeps, type Attempt } from '../shared/http/http-client.js';
 import { LakeTableCatalog } from '../shared/lake/table-catalog.js';
-import { DuckDbEngine } from '../shared/query/index.js';
+import { DEFAULT_DUCKDB_SETTINGS, DuckDbEngine, LEAN_DUCKDB_SETTINGS } from '../shared/query/index.js';
 import type { LakeSink } from '../shared/sinks/lake-sink.js';
 import { openSink } from '../shared/sinks/open-sink.js';
 import type { ScopeRef, Source } from '../shared/sources/index.js';
@@ -14,13 +14,14 @@ import type { CliIo } from './cli-io.js';
 /**
  * The CLI's composition root: every command builds its engine here, from the
  * environment it was given. Sources are made once per scope (each keeps its
- * token), and one DuckDB converts every query copy of the run.
+ * token), and one DuckDB converts every query copy of the run: with every
+ * core into a folder, lean into S3, where the upload takes longer than the
+ * conversion anyway (and the AWS SDK takes its share of the memory).
  */
 export interface CliRuntime {
   readonly env: EngineEnv;
   readonly credentials: EnvCredentials;
   readonly now: () => Date;
-  readonly engine: DuckDbEngine;
   sourceFor(scope: ScopeRef): Source;
   /** The engine's dependencies over a lake, minus what each run adds (events, afterLanding). */
   lake(sink: LakeSink): Pick<SyncDeps, 'sourceFor' | 'sink' | 'catalog' | 'engine' | 'now'>;
@@ -40,7 +41,8 @@ export function createCliRuntime(io: CliIo, options: CliRuntimeOptions = {}): Cl
   const now = io.now ?? (() => new Date());
   const http = new HttpClient({ ...defaultHttpDeps, ...io.http }, {}, options.onHttpRetry);
   const docker = dockerApi({ apiUrl: env.apiUrl, hubUrl: env.hubUrl, credentials, http, now });
-  const engine = new DuckDbEngine();
+  let engine: DuckDbEngine | undefined;
+  const engineFor = (sink: LakeSink) => (engine ??= new DuckDbEngine(sink.remote ? LEAN_DUCKDB_SETTINGS : DEFAULT_DUCKDB_SETTINGS));
   const sources = new Map<string, Source>();
   const sourceFor = (scope: ScopeRef): Source => {
     const key = `${scope.source}/${scope.scope}`;
@@ -56,10 +58,9 @@ export function createCliRuntime(io: CliIo, options: CliRuntimeOptions = {}): Cl
     env,
     credentials,
     now,
-    engine,
     sourceFor,
-    lake: (sink) => ({ sourceFor, sink, catalog: new LakeTableCatalog(sink, now), engine, now }),
+    lake: (sink) => ({ sourceFor, sink, catalog: new LakeTableCatalog(sink, now), engine: engineFor(sink), now }),
     openLake: (destination) => openSink(destination, env),
-    close: () => engine.close(),
+    close: async () => engine?.close(),
   };
 }

@@ -23,6 +23,9 @@ export interface LandRequest {
   readonly held: readonly string[];
 }
 
+/** Writes of a staged file: 1 MiB at a time, fewer turns of the event loop than the default 64 KiB. */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+
 interface Downloaded extends LocalCsv {
   readonly staged: StagedFile;
   readonly file: Omit<ManifestFile, 'key'>;
@@ -114,7 +117,7 @@ async function downloadFile(source: Source, period: ListedPeriod, index: number,
           `${label}: the storage announced ${download.contentLength} bytes, the listing said ${listed.sizeBytes}; nothing was kept.`,
         );
       }
-      await pipeline(download.body, meter, createWriteStream(target.path));
+      await pipeline(download.body, meter, createWriteStream(target.path, { highWaterMark: WRITE_BUFFER_BYTES }));
       return {
         path: target.path,
         gzip: meter.gzip,

@@ -33,8 +33,6 @@ export interface EncodeStats {
   readonly invalidValues: number;
 }
 
-/** Rows per row group: small enough to keep the writer's memory bounded, large enough for Athena's reads. */
-const ROW_GROUP_SIZE = 30_000;
 /** DuckDB's CSV read buffer; its default (16 MB a thread) costs memory without speed here. */
 const CSV_BUFFER_BYTES = 8_000_000;
 
@@ -61,7 +59,7 @@ export async function encodeParquet(engine: DuckDbEngine, request: EncodeRequest
   const attempt = (files: readonly LocalCsv[], lenient: boolean) =>
     engine.run(async (db) => {
       const source = csvSource(files, width, lenient);
-      const stats = await copyStats(db, `COPY (SELECT ${columns.map(typedExpression).join(', ')} FROM ${source}) TO ${literal(request.output)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE}, RETURN_STATS true)`);
+      const stats = await copyStats(db, `COPY (SELECT ${columns.map(typedExpression).join(', ')} FROM ${source}) TO ${literal(request.output)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${engine.rowGroupSize}, RETURN_STATS true)`);
       return { rows: stats.rows, invalidValues: await invalidValues(db, source, columns, stats.nulls) };
     });
   try {

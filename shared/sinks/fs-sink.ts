@@ -17,6 +17,7 @@ const TEMPORARY = /^\.(.+)\.(\d+)\.[0-9a-f]+\.partial$/;
  */
 export class FsSink implements LakeSink {
   readonly root: string;
+  readonly remote = false;
 
   constructor(root: string) {
     this.root = resolve(root);

@@ -39,6 +39,8 @@ export interface LocalCopy {
 export interface LakeSink {
   /** For people: `/path/to/lake` or `s3://bucket/prefix`. */
   readonly location: string;
+  /** Whether publishing a staged file uploads it (S3) rather than renaming it (a folder). */
+  readonly remote: boolean;
   /** The full address of a key: a file path or an `s3://` URI. */
   uri(key: string): string;
   write(key: string, body: Readable | string, options?: WriteOptions): Promise<void>;

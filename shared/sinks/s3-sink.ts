@@ -36,6 +36,7 @@ export interface S3SinkOptions {
  * a body that errors aborts the upload. Memory stays bounded by the part size.
  */
 export class S3Sink implements LakeSink {
+  readonly remote = true;
   private readonly prefix: string;
 
   constructor(private readonly options: S3SinkOptions) {

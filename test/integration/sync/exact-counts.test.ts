@@ -28,6 +28,9 @@ class ManifestsFail implements LakeSink {
   get location() {
     return this.inner.location;
   }
+  get remote() {
+    return this.inner.remote;
+  }
   uri = (key: string) => this.inner.uri(key);
   write: LakeSink['write'] = async (key, body, options) => {
     if (key.endsWith('/_manifest.json') && this.failing(key)) throw new Error('killed before the manifest was written');
