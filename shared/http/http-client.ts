@@ -1,4 +1,4 @@
-import { TransportError, messageOf } from '../errors.js';
+import { TransportError, UpstreamHttpError, messageOf } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, type RetryPolicy } from './retry-policy.js';
 import { nodeStreamGet, type StreamGet, type StreamResponse } from './stream-get.js';
 
@@ -50,13 +50,24 @@ export class HttpClient {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...policy };
   }
 
-  /** Sends and reads the body as text; the deadline covers headers and body. */
+  /**
+   * Sends and reads the body as text; the deadline covers headers and body.
+   *
+   * It never follows a redirect: every request sent here carries a credential
+   * (the OAT in the body, our JWT in a header), and fetch would send it again,
+   * body included on a 307/308, to whatever origin the `Location` names, over
+   * plain http too. A 3xx is an {@link UpstreamHttpError} naming only origins,
+   * unless the caller passes `redirect: 'manual'` to read the redirect itself
+   * (the download endpoint, whose `Location` is checked before use).
+   */
   async sendForText(label: string, url: string, init: RequestInit = {}): Promise<TextResponse> {
-    return this.fetchWithRetries(label, url, init, async (response) => ({
-      status: response.status,
-      headers: response.headers,
-      text: await response.text(),
+    const response = await this.fetchWithRetries(label, url, { ...init, redirect: 'manual' }, async (answer) => ({
+      status: answer.status,
+      headers: answer.headers,
+      text: await answer.text(),
     }));
+    if (isRedirect(response.status) && init.redirect !== 'manual') throw redirectRefused(label, url, response);
+    return response;
   }
 
   /**
@@ -129,6 +140,38 @@ export class HttpClient {
     const delayMs = retryDelayMs(attempt, this.policy, retryAfter, this.deps.now(), this.deps.random);
     this.onRetry?.(label, { attempt, delayMs, reason });
     await this.deps.sleep(delayMs);
+  }
+}
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status <= 399;
+}
+
+/**
+ * The error for a redirect not followed. It names origins only: a path or a
+ * query can hold a pre-signed signature or a token, and the origin is all a
+ * user needs to see which setting sends requests astray.
+ */
+function redirectRefused(label: string, url: string, response: TextResponse): UpstreamHttpError {
+  const target = originOf(response.headers.get('location'), url);
+  return new UpstreamHttpError(
+    `${label}: ${new URL(url).origin} answered HTTP ${response.status}, a redirect${target ? ` to ${target}` : ''}; ` +
+      'not followed, because this request carries a credential. If DOCKER_API_URL or DOCKER_HUB_URL is set, ' +
+      'set it to the https address that answers without a redirect; if not, please report this message.',
+    response.status,
+    label,
+  );
+}
+
+/** The origin of a (possibly relative) `Location`, or undefined when it is not a URL. */
+function originOf(location: string | null, base: string): string | undefined {
+  if (!location) return undefined;
+  try {
+    const origin = new URL(location, base).origin;
+    // Non-special schemes (data:, javascript:) have the opaque origin "null": nothing worth naming.
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
   }
 }
 

@@ -367,6 +367,44 @@ describe('Class: EnterpriseClient', () => {
     });
   });
 
+  describe('redirects of calls that carry the JWT', () => {
+    const elsewhere = new FakeDocker();
+
+    beforeAll(async () => {
+      await elsewhere.start();
+    });
+
+    afterAll(async () => {
+      await elsewhere.stop();
+    });
+
+    it.each([
+      ['listReportTypes', (c: EnterpriseClient) => c.listReportTypes(), `list report types for org ${ORG}`],
+      ['listReports', (c: EnterpriseClient) => allPages(c.listReports('usage_pulls', 'daily')), `list reports for ${ORG}/usage_pulls/daily (page 1)`],
+      ['getSchema', (c: EnterpriseClient) => c.getSchema('usage_pulls', 'daily', '2026-06-16'), `get schema of ${ORG}/usage_pulls/daily/2026-06-16`],
+    ])('%s never follows a 307: the other origin sees no request, the error names origins only', async (_name, call, label) => {
+      // Prepare
+      elsewhere.seen.length = 0;
+      elsewhere.api = () => json(200, { report_types: [], reports: [], next_page_token: '', fields: [] });
+      const query = `token=test-${randomUUID()}`;
+      docker.api = () => ({ status: 307, headers: { location: `${elsewhere.url}${API_PATH}/moved?${query}` } });
+
+      // Act
+      const error = await caught(call(client));
+
+      // Assess
+      expect(elsewhere.seen).toEqual([]);
+      expect(docker.apiCalls()).toHaveLength(1);
+      expect(error).toBeInstanceOf(UpstreamHttpError);
+      expect((error as UpstreamHttpError).status).toBe(307);
+      const { message } = error as Error;
+      expect(message).toContain(`${label}: ${docker.url} answered HTTP 307, a redirect to ${elsewhere.url};`);
+      expect(message).not.toContain(API_PATH);
+      expect(message).not.toContain(query);
+      expect(message).not.toContain(docker.jwt(1));
+    });
+  });
+
   describe('Method: openDownload', () => {
     const redirectTo = (location: string): Route => () => ({ status: 302, headers: { location } });
 

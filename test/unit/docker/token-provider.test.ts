@@ -21,6 +21,7 @@ interface HubRequest {
 interface HubAnswer {
   readonly status: number;
   readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
   readonly delayMs?: number;
 }
 
@@ -41,7 +42,7 @@ class FakeHub {
       this.requests.push(request);
       const reply = this.answer(request, this.requests.length);
       setTimeout(() => {
-        res.writeHead(reply.status, { 'content-type': 'application/json' });
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
         res.end(reply.body);
       }, reply.delayMs ?? 0);
     });
@@ -242,6 +243,38 @@ describe('Class: TokenProvider', () => {
       expect((error as Error).message).toContain('"maintenance"');
       expect(hub.posts).toBe(2);
     });
+
+    it.each([307, 308, 302, 301])(
+      'never follows a %i: the OAT does not reach the origin it names, and the error names origins only',
+      async (status) => {
+        // Prepare: a second Hub, on another loopback origin, that would hand out a token.
+        const elsewhere = new FakeHub();
+        await elsewhere.start();
+        try {
+          elsewhere.answer = issuing(clock, 10 * MINUTE);
+          const secretQuery = `sig=test-sig-${randomUUID()}`;
+          hub.answer = () => ({ status, body: '', headers: { location: `${elsewhere.url}/v2/auth/token?${secretQuery}` } });
+
+          // Act
+          const error = await provider.token().catch((caught: unknown) => caught);
+
+          // Assess
+          expect(elsewhere.requests).toEqual([]);
+          expect(hub.posts).toBe(1);
+          expect(error).toBeInstanceOf(UpstreamHttpError);
+          expect((error as UpstreamHttpError).status).toBe(status);
+          const { message } = error as Error;
+          expect(message).toContain(`token exchange for org ${ORG}`);
+          expect(message).toContain(`${hub.url} answered HTTP ${status}, a redirect to ${elsewhere.url};`);
+          expect(message).toMatch(/not followed/);
+          expect(message).not.toContain('/v2/auth/token');
+          expect(message).not.toContain(secretQuery);
+          expect(message).not.toContain(oat);
+        } finally {
+          await elsewhere.stop();
+        }
+      },
+    );
 
     it('throws UpstreamPayloadError when the answer has no access_token', async () => {
       // Prepare

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TransportError } from '../../../shared/errors.js';
+import { TransportError, UpstreamHttpError } from '../../../shared/errors.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -108,6 +108,53 @@ describe('Class: HttpClient', () => {
       expect(init.body).toBe('{"a":1}');
       expect(init.headers).toEqual({ 'x-a': 'b' });
       expect(init.signal).toBeInstanceOf(AbortSignal);
+    });
+
+    it('never lets fetch follow a redirect, and refuses a 3xx naming origins only, without retrying', async () => {
+      // Prepare
+      const http = fakeHttp([answer(307, '', { location: 'http://elsewhere.example.test:8080/v2/auth/token?sig=abc123secret' })]);
+      const client = new HttpClient(http.deps, FAST);
+
+      // Act
+      const error = await client.sendForText('exchange', URL_WITH_SECRET, { method: 'POST', redirect: 'follow' }).catch((caught: unknown) => caught);
+
+      // Assess
+      expect(http.calls).toHaveLength(1);
+      expect(http.calls[0]!.init!.redirect).toBe('manual');
+      expect(error).toBeInstanceOf(UpstreamHttpError);
+      expect((error as UpstreamHttpError).status).toBe(307);
+      const { message } = error as Error;
+      expect(message).toContain('exchange: https://api.example.test:8443 answered HTTP 307, a redirect to http://elsewhere.example.test:8080;');
+      expect(message).not.toMatch(/secret|enterprise-data|auth\/token/);
+    });
+
+    it.each([
+      ['no Location', {}],
+      ['a Location that is not a URL', { location: 'http://[not-a-host' }],
+    ])('refuses a 3xx with %s too, naming the asked origin', async (_case, headers) => {
+      // Prepare
+      const http = fakeHttp([answer(302, '', headers)]);
+      const client = new HttpClient(http.deps, FAST);
+
+      // Act
+      const sent = client.sendForText('list', URL_WITH_SECRET);
+
+      // Assess
+      await expect(sent).rejects.toThrow(/^list: https:\/\/api\.example\.test:8443 answered HTTP 302, a redirect; not followed/);
+    });
+
+    it("hands a 3xx to a caller that reads redirects itself (redirect: 'manual')", async () => {
+      // Prepare
+      const http = fakeHttp([answer(302, '', { location: 'https://storage.example.test/r.csv?X-Amz-Signature=s' })]);
+      const client = new HttpClient(http.deps, FAST);
+
+      // Act
+      const response = await client.sendForText('download', URL_WITH_SECRET, { redirect: 'manual' });
+
+      // Assess
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toBe('https://storage.example.test/r.csv?X-Amz-Signature=s');
+      expect(http.calls[0]!.init!.redirect).toBe('manual');
     });
 
     it('retries 503 and 429 with exponential backoff until an answer succeeds', async () => {
