@@ -36,6 +36,9 @@ export async function runSync(request: SyncRequest, io: CliIo, detail: ReporterO
   try {
     runtime.credentials.requireAll(orgsOf(request.scopes));
     const sink = await runtime.openLake(request.dest);
+    // The engine's settings only return their warnings (shared/ has no logger); they
+    // concern the S3 endpoint, which only an S3 lake uses.
+    if (sink.remote) for (const warning of runtime.env.warnings) io.stderr.write(`warning: ${warning}\n`);
     const started = Date.now();
     let summary: SyncSummary;
     try {

@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.js';
 import type { CredentialSource } from './docker/credentials.js';
+import { isLoopback } from './docker/download-location.js';
 
 /**
  * The engine's settings from the environment. This is the one module of
@@ -23,13 +24,19 @@ export interface EngineEnv {
    * the SDK's own provider chain (profile, SSO, instance role) applies.
    */
   readonly awsCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+  /**
+   * Settings that work but deserve a line on stderr (an S3 endpoint over plain
+   * http beyond loopback). Returned, not printed: shared/ has no logger of its own.
+   */
+  readonly warnings: readonly string[];
 }
 
 export function readEngineEnv(env: Environment): EngineEnv {
+  const s3Endpoint = env.AWS_ENDPOINT_URL_S3 ? httpUrl(env, 'AWS_ENDPOINT_URL_S3', '') : undefined;
   return {
-    apiUrl: httpUrl(env, 'DOCKER_API_URL', DEFAULT_API_URL),
-    hubUrl: httpUrl(env, 'DOCKER_HUB_URL', DEFAULT_HUB_URL),
-    s3Endpoint: env.AWS_ENDPOINT_URL_S3 ? httpUrl(env, 'AWS_ENDPOINT_URL_S3', '') : undefined,
+    apiUrl: dockerUrl(env, 'DOCKER_API_URL', DEFAULT_API_URL),
+    hubUrl: dockerUrl(env, 'DOCKER_HUB_URL', DEFAULT_HUB_URL),
+    s3Endpoint,
     awsRegion: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || undefined,
     awsCredentials:
       env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
@@ -39,6 +46,7 @@ export function readEngineEnv(env: Environment): EngineEnv {
             ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
           }
         : undefined,
+    warnings: s3Endpoint === undefined ? [] : plainHttpWarning(s3Endpoint),
   };
 }
 
@@ -82,6 +90,37 @@ export class EnvCredentials implements CredentialSource {
       `Organization Access Token of ${org} with the "Report read" scope.`
     );
   }
+}
+
+/**
+ * A Docker URL: the OAT goes to the Hub and our JWT to the API, so anything but
+ * https would send them, and the reports, across the network in clear. Plain
+ * http is accepted on loopback only, where the simulator and tests run.
+ */
+function dockerUrl(env: Environment, name: string, fallback: string): string {
+  const value = httpUrl(env, name, fallback);
+  const url = new URL(value);
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new ConfigError(
+      `${name} must be an https URL: ${url.protocol}//${url.host} is plain http, which would send the OAT, ` +
+        'the token and the reports unencrypted. Use https (plain http is accepted only on loopback: localhost, 127.0.0.0/8, ::1).',
+    );
+  }
+  return value;
+}
+
+/**
+ * An S3-compatible server over plain http on another host (MinIO on a LAN) is
+ * real, so it is allowed; but the signed requests and the reports then cross
+ * the network unencrypted, which deserves saying once.
+ */
+function plainHttpWarning(endpoint: string): string[] {
+  const url = new URL(endpoint);
+  if (url.protocol !== 'http:' || isLoopback(url.hostname)) return [];
+  return [
+    `AWS_ENDPOINT_URL_S3 is plain http to ${url.host}: the reports (personal data) cross the network unencrypted; ` +
+      'use https unless that network is trusted.',
+  ];
 }
 
 function httpUrl(env: Environment, name: string, fallback: string): string {
