@@ -1,14 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { ReportsApi } from '../../shared/api/reports-api.js';
 import { HmacUrlSigner, LOCAL_LAKE_PATH } from '../../shared/api/hmac-url-signer.js';
 import type { Environment } from '../../shared/config.js';
 import { FsSink } from '../../shared/sinks/fs-sink.js';
 import { runItem, syncLake } from '../../shared/sync/index.js';
-import { messageOf } from '../../shared/errors.js';
+import { ConfigError, messageOf } from '../../shared/errors.js';
 import { ApiError, errorResponse, type ApiResponse } from '../../shared/api/api-types.js';
 import { createCliRuntime } from '../cli-runtime.js';
 
@@ -42,7 +42,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const enterprise = (org: string) => runtime.sourceFor({ source: 'enterprise', scope: org });
   const hasOat = (org: string) => credentials.has(org);
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  try {
+    await listen(server, options.port ?? 0);
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const signer = new HmacUrlSigner(url, now);
 
@@ -116,6 +121,34 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       await runtime.close();
     },
   };
+}
+
+/**
+ * Listens on loopback. A port that cannot be had (in use, privileged) is a
+ * setting to change, so it becomes a {@link ConfigError} saying which: without
+ * a listener, the server's 'error' event would end the process with a stack trace.
+ */
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => reject(listenError(error, port));
+    server.once('error', failed);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+}
+
+function listenError(error: NodeJS.ErrnoException, port: number): Error {
+  const where = `port ${port} on 127.0.0.1`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new ConfigError(`${where} is in use (EADDRINUSE): stop what listens there, or choose another with --port (0 picks a free one).`, { cause: error });
+    case 'EACCES':
+      return new ConfigError(`${where} needs privileges this user lacks (EACCES): choose a port above 1023 with --port.`, { cause: error });
+    default:
+      return new ConfigError(`cannot listen on ${where} (${error.code ?? messageOf(error)}): choose another with --port.`, { cause: error });
+  }
 }
 
 function write(response: ServerResponse, answer: ApiResponse): void {
