@@ -97,3 +97,27 @@ export function parseTableDefinitionKey(key: string): DatasetRef | undefined {
   }
   return undefined;
 }
+
+/**
+ * Landing events EventBridge has not accepted yet, one small object per
+ * landing (shared/aws/event-outbox.ts). Not data: nothing that reads the
+ * lake looks here, and the leading `_` keeps it apart from any source's root.
+ */
+export const OUTBOX_ROOT = '_outbox';
+
+/**
+ * Every top folder the stack's functions read, write and delete in, and
+ * expires: the lake's trees and the outbox (an event about a report that has
+ * expired names objects that are gone, so it goes with them).
+ */
+export const STACK_TREES: readonly string[] = [...LAKE_TREES, OUTBOX_ROOT];
+
+/** A period's pending events, named like its audit folder: `_outbox/enterprise/usage_pulls/daily/org=acme/date=2026-06-16/`. */
+export function outboxPeriodFolder(ref: PeriodRef): string {
+  return `${OUTBOX_ROOT}/${auditPeriodFolder(ref)}`;
+}
+
+/** One pending event of a period; `name` is unique per landing and starts with when it was held, so names sort oldest first. */
+export function outboxEntryKey(ref: PeriodRef, name: string): string {
+  return `${outboxPeriodFolder(ref)}${name}.json`;
+}
