@@ -21,6 +21,10 @@ export interface SyncAnswer {
   readonly failed: readonly SyncFailure[];
   /** Where each org's plan went. */
   readonly routes: Readonly<Record<string, Route>>;
+  /** Landing events of earlier runs that EventBridge accepted this time. */
+  readonly eventsResent: number;
+  /** Landing events still waiting in the lake's outbox for a later run (earlier ones, and this run's refused ones). */
+  readonly eventsPending: number;
 }
 
 export interface LambdaSyncOutcome {
@@ -30,18 +34,25 @@ export interface LambdaSyncOutcome {
 }
 
 /**
- * One scheduled (or manual) sync. First every dataset the lake records gets
- * its Glue table in step. Then every org is planned; an org with a small
- * plan is synced here by the engine's syncLake (which plans it again: a
- * listing costs one or two calls, and the engine stays the one place that
- * lands), an org with a large plan is fanned out to the land-report queue,
- * one message per period. Each landing is announced on EventBridge before it
- * counts as landed.
+ * One scheduled (or manual) sync. First the landing events EventBridge
+ * refused in earlier runs are sent again (from the lake's outbox), and every
+ * dataset the lake records gets its Glue table in step. Then every org is
+ * planned; an org with a small plan is synced here by the engine's syncLake
+ * (which plans it again: a listing costs one or two calls, and the engine
+ * stays the one place that lands), an org with a large plan is fanned out to
+ * the land-report queue, one message per period. Each landing is announced on EventBridge before it
+ * counts as landed; an event EventBridge does not accept waits in the outbox
+ * for the next run.
  */
 export async function runLambdaSync(request: SyncRequest, config: FunctionConfig, runtime: LakeRuntime, log: LogSink): Promise<LambdaSyncOutcome> {
   const scopes: ScopeRef[] = (request.orgs ?? config.orgs).map((org) => ({ source: 'enterprise', scope: org }));
   const selection: SyncSelection = { filters: { enterprise: { names: request.types, cadences: request.cadences } }, since: request.since };
   const onEvent = (event: SyncEvent) => logSyncEvent(log, event);
+  const resent = await runtime.events.resendPending().catch((error: unknown) => {
+    // The outbox could not be listed: its entries wait for the next run, and this run still lands.
+    log.error('could not read the outbox of pending landing events; the next sync tries again', { reason: messageOf(error) });
+    return undefined;
+  });
   await runtime.ensureTables().catch((error: unknown) => {
     // Landing goes on: each landing brings its own table in step again, and says so if it cannot.
     log.error('could not bring the Glue tables in step with the lake', { reason: messageOf(error) });
@@ -78,10 +89,14 @@ export async function runLambdaSync(request: SyncRequest, config: FunctionConfig
 
   let landed: LandedPeriod[] = [];
   let rebuilt = 0;
+  let held = 0;
+  const announce = async (period: LandedPeriod) => {
+    if ((await runtime.events.publish(period)) === 'held') held += 1;
+  };
   if (inline.length > 0) {
     const summary = await syncLake(
       { ...selection, scopes: inline, concurrency: config.concurrency },
-      { ...runtime.landing, sourceFor: runtime.sourceFor, onEvent, afterLanding: (period) => runtime.events.publish(period) },
+      { ...runtime.landing, sourceFor: runtime.sourceFor, onEvent, afterLanding: announce },
     );
     landed = summary.landed;
     rebuilt = summary.rebuilt.length;
@@ -92,7 +107,11 @@ export async function runLambdaSync(request: SyncRequest, config: FunctionConfig
   addLanded(totals, landed);
   addFailed(totals, failed);
   const bytes = landed.reduce((sum, period) => sum + manifestBytes(period.manifest), 0);
-  return { answer: { landed: landed.length, bytes, rebuilt, queued, skipped, failed, routes }, landed, totals };
+  // Unknown (the outbox could not be listed) counts as none pending here; the error above says so.
+  const eventsPending = (resent?.pending ?? 0) + held;
+  if (eventsPending > 0) log.warn('landing events wait in the outbox for the next sync', { eventsPending });
+  const answer = { landed: landed.length, bytes, rebuilt, queued, skipped, failed, routes, eventsResent: resent?.resent ?? 0, eventsPending };
+  return { answer, landed, totals };
 }
 
 async function fanOut(plan: ScopePlan, runtime: LakeRuntime, log: LogSink, failed: SyncFailure[]): Promise<number> {

@@ -15,6 +15,7 @@ import { DuckDbEngine } from '../query/duckdb-engine.js';
 import { S3Sink } from '../sinks/s3-sink.js';
 import { describePeriod, type ScopeRef, type Source } from '../sources/index.js';
 import { EnterpriseSource } from '../sources/enterprise/index.js';
+import { EventOutbox } from './event-outbox.js';
 import { readFunctionConfig, type FunctionConfig } from './function-config.js';
 import { GlueTables } from './glue-tables.js';
 import { LandQueue } from './land-queue.js';
@@ -127,7 +128,8 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
     sourceFor,
     catalog,
     engine,
-    events: new ReportEvents({ client: clients.eventBridge, eventBusName: config.eventBusName }),
+    // Each event waits in the lake's outbox until EventBridge accepts it: a refused one is sent by the next sync.
+    events: new ReportEvents({ client: clients.eventBridge, eventBusName: config.eventBusName, outbox: new EventOutbox({ sink, now }), log }),
     queue: config.landQueueUrl ? new LandQueue({ client: clients.sqs, queueUrl: config.landQueueUrl }) : undefined,
     now,
     landing: {

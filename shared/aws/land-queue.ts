@@ -5,7 +5,8 @@ import { isReportDate, segmentSchema } from '../names.js';
 import { describePeriod, SOURCE_IDS, type PeriodRef } from '../sources/index.js';
 import { refOf, type WorkItem } from '../sync/work-item.js';
 
-const periodRefSchema = z.object({
+/** A period as messages and outbox entries carry it, checked like any input: it names keys in the lake. */
+export const periodRefSchema = z.object({
   source: z.enum(SOURCE_IDS),
   scope: segmentSchema,
   name: segmentSchema,
