@@ -56,6 +56,10 @@ export class LambdaHarness {
   readonly rawOutput: string[] = [];
   readonly env: Record<string, string>;
   readonly secretsMock: AwsClientStub<SecretsManagerClient>;
+  /** Every PutEvents call, accepted or not, with its entries. */
+  readonly putEventsCalls: PutEventsRequestEntry[][] = [];
+  /** How EventBridge answers PutEvents: accepts every entry, fails the call, or refuses each entry (FailedEntryCount). */
+  eventBridge: 'accept' | 'throw' | 'refuse' = 'accept';
   private readonly spies: MockInstance[] = [];
 
   private constructor(
@@ -101,6 +105,11 @@ export class LambdaHarness {
     mockClient(EventBridgeClient)
       .on(PutEventsCommand)
       .callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+        this.putEventsCalls.push(input.Entries);
+        if (this.eventBridge === 'throw') throw Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $metadata: {} });
+        if (this.eventBridge === 'refuse') {
+          return { FailedEntryCount: input.Entries.length, Entries: input.Entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' })) };
+        }
         this.events.push(...input.Entries);
         return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `event-${this.events.length}-${i}` })) };
       });
