@@ -101,6 +101,25 @@ export class TransportError extends DockerReportsError {
   }
 }
 
+/**
+ * Another run holds the period's lease (it is landing it) and did not finish
+ * within the wait: the period is left to that run.
+ */
+export class PeriodBusyError extends DockerReportsError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PeriodBusyError';
+  }
+}
+
+/** The lease of a period expired under a landing (another run took it over): the landing stops before its manifest. */
+export class LeaseLostError extends DockerReportsError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LeaseLostError';
+  }
+}
+
 /** True for the errors that mean "Docker said no to these credentials". */
 export function isAuthError(error: unknown): error is CredentialsRejectedError | PermissionDeniedError {
   return error instanceof CredentialsRejectedError || error instanceof PermissionDeniedError;

@@ -68,8 +68,16 @@ export function tableDefinitionKey(dataset: DatasetRef): string {
   return `${queryTableFolder(dataset)}${TABLE_FILE}`;
 }
 
-/** The lake's top folders: each source's audit tree, and the query tree. What the stack grants and expires. */
-export const LAKE_TREES: readonly string[] = [...SOURCE_IDS.map((source) => specOf(source).root), QUERY_ROOT];
+/** Where the leases of periods being landed are: one small object per period, while a run lands it. */
+export const LEASE_ROOT = '_leases';
+
+/** The lease of a period: `_leases/enterprise/usage_pulls/daily/org=acme/date=2026-06-16.json`. */
+export function leaseKey(ref: PeriodRef): string {
+  return `${LEASE_ROOT}/${auditPeriodFolder(ref).replace(/\/$/, '')}.json`;
+}
+
+/** The lake's top folders: each source's audit tree, the query tree and the leases. What the stack grants and expires. */
+export const LAKE_TREES: readonly string[] = [...SOURCE_IDS.map((source) => specOf(source).root), QUERY_ROOT, LEASE_ROOT];
 
 /** The query tree of a source, where its table folders are. */
 export function querySourceFolder(source: SourceId): string {

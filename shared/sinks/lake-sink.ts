@@ -6,6 +6,12 @@ export interface LakeObject {
   readonly size: number;
 }
 
+/** A small object's text with its version (an S3 ETag; a folder lake's content hash). */
+export interface VersionedText {
+  readonly text: string;
+  readonly version: string;
+}
+
 export interface WriteOptions {
   readonly contentType?: string;
 }
@@ -51,6 +57,19 @@ export interface LakeSink {
   /** The names of the folders directly under a prefix ending in `/`. */
   folders(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;
+  /**
+   * Compare-and-swap for small objects (leases), atomic across processes and
+   * hosts sharing the lake. Creates `key` only if it does not exist.
+   * @returns the new version, or undefined when the key exists
+   */
+  createIfAbsent(key: string, text: string): Promise<string | undefined>;
+  /** A small object's text and version, or undefined when it does not exist. */
+  readVersioned(key: string): Promise<VersionedText | undefined>;
+  /**
+   * Replaces `key` only if its version is still `version`.
+   * @returns the new version, or undefined when the object changed or is gone
+   */
+  replaceIfVersion(key: string, text: string, version: string): Promise<string | undefined>;
   /**
    * A local file to stage an object that will be published near `key` (in
    * its folder): for a folder lake, a hidden temporary beside it, so that

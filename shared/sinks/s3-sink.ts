@@ -4,6 +4,7 @@ import {
   ListObjectsV2Command,
   NoSuchKey,
   paginateListObjectsV2,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -15,7 +16,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConfigError } from '../errors.js';
-import type { LakeObject, LakeSink, LocalCopy, StagedFile, WriteOptions } from './lake-sink.js';
+import type { LakeObject, LakeSink, LocalCopy, StagedFile, VersionedText, WriteOptions } from './lake-sink.js';
 
 export interface S3SinkOptions {
   readonly client: S3Client;
@@ -89,6 +90,45 @@ export class S3Sink implements LakeSink {
 
   async delete(key: string): Promise<void> {
     await this.options.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(key) }));
+  }
+
+  /** S3's conditional write: `If-None-Match: *` fails with 412 when the key exists. */
+  async createIfAbsent(key: string, text: string): Promise<string | undefined> {
+    return this.putConditionally(key, text, { IfNoneMatch: '*' });
+  }
+
+  async readVersioned(key: string): Promise<VersionedText | undefined> {
+    try {
+      const answer = await this.options.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(key) }));
+      const text = (await answer.Body?.transformToString('utf8')) ?? '';
+      return { text, version: answer.ETag ?? '' };
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
+  /** `If-Match: <etag>`: S3 swaps only the version that was read. */
+  async replaceIfVersion(key: string, text: string, version: string): Promise<string | undefined> {
+    return this.putConditionally(key, text, { IfMatch: version });
+  }
+
+  /**
+   * 412 (the condition failed), 409 (a concurrent conditional write to the
+   * key won) and 404 (`If-Match` on an object deleted meanwhile) all mean
+   * another writer got there first.
+   */
+  private async putConditionally(key: string, text: string, condition: { IfNoneMatch?: string; IfMatch?: string }): Promise<string | undefined> {
+    try {
+      const answer = await this.options.client.send(
+        new PutObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(key), Body: text, ContentType: 'application/json', ...condition }),
+      );
+      return answer.ETag ?? '';
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 412 || status === 409 || status === 404 || (error as { name?: string }).name === 'PreconditionFailed') return undefined;
+      throw error;
+    }
   }
 
   async folders(prefix: string): Promise<string[]> {

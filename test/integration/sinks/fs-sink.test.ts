@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,10 @@ import { FsSink } from '../../../shared/sinks/fs-sink.js';
 
 const CSV_KEY = 'enterprise/usage_pulls/daily/org=acme/date=2026-06-16/usage_pulls_daily_2026-06-16.csv';
 const CSV = 'day,hub_username\n2026-06-16,"doe, jane"\n2026-06-16,zoë\n';
-const temporaryName = (name: string, pid: number) => `.${name}.${pid}.0badc0de.partial`;
+/** This host as the sink writes it in temporary names. */
+const HOST = hostname().replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40);
+const temporaryName = (name: string, pid: number, host = HOST) => `.${name}.${host}.${pid}.0badc0de.partial`;
+const LEASE_KEY = '_leases/enterprise/usage_pulls/daily/org=acme/date=2026-06-16.json';
 
 async function listAll(sink: FsSink, prefix: string): Promise<LakeObject[]> {
   const found: LakeObject[] = [];
@@ -192,6 +195,23 @@ describe('Class: FsSink', () => {
       expect((await readdir(folder)).sort()).toEqual([live, 'kept.csv'].sort());
     });
 
+    it("keeps another host's fresh temporary whatever its pid, and removes one a day old", async () => {
+      // Prepare: the folder is shared with a machine whose pids mean nothing here.
+      const fresh = temporaryName('a.csv', deadPid, 'other-host');
+      const old = temporaryName('b.csv', deadPid, 'other-host');
+      await writeFile(join(root, fresh), 'x');
+      await writeFile(join(root, old), 'x');
+      const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+      await utimes(join(root, old), twoDaysAgo, twoDaysAgo);
+
+      // Act
+      const removed = await sink.prepare();
+
+      // Assess
+      expect(removed).toBe(1);
+      expect(await readdir(root)).toEqual([fresh]);
+    });
+
     it('keeps the temporaries of this process', async () => {
       // Prepare
       const own = temporaryName('r.csv', process.pid);
@@ -250,6 +270,58 @@ describe('Class: FsSink', () => {
       // Assess
       expect(sink.location).toBe(root);
       expect(uri).toBe(join(root, 'a', 'b.csv'));
+    });
+  });
+  describe('Methods: createIfAbsent, readVersioned, replaceIfVersion', () => {
+    it('creates a key once: a second create finds it and changes nothing', async () => {
+      // Act
+      const first = await sink.createIfAbsent(LEASE_KEY, '{"n":1}');
+      const second = await sink.createIfAbsent(LEASE_KEY, '{"n":2}');
+
+      // Assess
+      expect(first).toMatch(/^[0-9a-f]{64}$/);
+      expect(second).toBeUndefined();
+      expect(await sink.readVersioned(LEASE_KEY)).toEqual({ text: '{"n":1}', version: first });
+      expect((await readdir(join(root, '_leases', 'enterprise', 'usage_pulls', 'daily', 'org=acme'))).sort()).toEqual(['date=2026-06-16.json']);
+    });
+
+    it('lets one of many creates racing for a key win', async () => {
+      // Act
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => sink.createIfAbsent(LEASE_KEY, `{"n":${i}}`)));
+
+      // Assess
+      expect(results.filter((result) => result !== undefined)).toHaveLength(1);
+    });
+
+    it('replaces only the version that was read', async () => {
+      // Prepare
+      const version = (await sink.createIfAbsent(LEASE_KEY, '{"n":1}'))!;
+
+      // Act
+      const swapped = await sink.replaceIfVersion(LEASE_KEY, '{"n":2}', version);
+      const stale = await sink.replaceIfVersion(LEASE_KEY, '{"n":3}', version);
+
+      // Assess
+      expect(swapped).toBeDefined();
+      expect(stale).toBeUndefined();
+      expect((await sink.readVersioned(LEASE_KEY))?.text).toBe('{"n":2}');
+    });
+
+    it('lets one of many swaps of one version win', async () => {
+      // Prepare
+      const version = (await sink.createIfAbsent(LEASE_KEY, '{"n":0}'))!;
+
+      // Act
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => sink.replaceIfVersion(LEASE_KEY, `{"n":${i + 1}}`, version)));
+
+      // Assess
+      expect(results.filter((result) => result !== undefined)).toHaveLength(1);
+    });
+
+    it('answers undefined for a key that does not exist', async () => {
+      // Act & Assess
+      expect(await sink.readVersioned(LEASE_KEY)).toBeUndefined();
+      expect(await sink.replaceIfVersion(LEASE_KEY, '{}', 'f'.repeat(64))).toBeUndefined();
     });
   });
 });

@@ -14,6 +14,7 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LakeObject } from '../../../shared/sinks/lake-sink.js';
 import { S3Sink } from '../../../shared/sinks/s3-sink.js';
+import { startConditionalS3 } from '../../support/conditional-s3.js';
 
 const MiB = 1024 * 1024;
 const CSV_KEY = 'enterprise/usage_pulls/daily/org=acme/date=2026-06-16/usage_pulls_daily_2026-06-16.csv';
@@ -256,5 +257,64 @@ describe('Class: S3Sink', () => {
       expect(bare.location).toBe('s3://reports');
       expect(bare.uri('enterprise/a.csv')).toBe('s3://reports/enterprise/a.csv');
     });
+  });
+});
+
+describe('Class: S3Sink, conditional writes (against a proxy that enforces them, as S3 does)', () => {
+  const LEASE_KEY = '_leases/enterprise/usage_pulls/daily/org=acme/date=2026-06-16.json';
+  let s3: Awaited<ReturnType<typeof startConditionalS3>>;
+  let sink: S3Sink;
+
+  beforeAll(async () => {
+    s3 = await startConditionalS3();
+  });
+
+  afterAll(async () => {
+    await s3.close();
+  });
+
+  beforeEach(async () => {
+    sink = new S3Sink({ client: s3.client, bucket: await s3.createBucket(), prefix: 'lake' });
+  });
+
+  it('creates a key once (If-None-Match: *): a second create finds it and changes nothing', async () => {
+    // Act
+    const first = await sink.createIfAbsent(LEASE_KEY, '{"n":1}');
+    const second = await sink.createIfAbsent(LEASE_KEY, '{"n":2}');
+
+    // Assess
+    expect(first).toMatch(/^"[0-9a-f]+"$/);
+    expect(second).toBeUndefined();
+    expect(await sink.readVersioned(LEASE_KEY)).toEqual({ text: '{"n":1}', version: first });
+  });
+
+  it('lets one of many creates racing for a key win', async () => {
+    // Act
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => sink.createIfAbsent(LEASE_KEY, `{"n":${i}}`)));
+
+    // Assess
+    expect(results.filter((result) => result !== undefined)).toHaveLength(1);
+  });
+
+  it('replaces only the version that was read (If-Match)', async () => {
+    // Prepare
+    const before = s3.conditionalWrites();
+    const version = (await sink.createIfAbsent(LEASE_KEY, '{"n":1}'))!;
+
+    // Act
+    const swapped = await sink.replaceIfVersion(LEASE_KEY, '{"n":2}', version);
+    const stale = await sink.replaceIfVersion(LEASE_KEY, '{"n":3}', version);
+
+    // Assess
+    expect(swapped).toBeDefined();
+    expect(stale).toBeUndefined();
+    expect((await sink.readVersioned(LEASE_KEY))?.text).toBe('{"n":2}');
+    expect(s3.conditionalWrites() - before).toBe(3);
+  });
+
+  it('answers undefined for a key that does not exist', async () => {
+    // Act & Assess
+    expect(await sink.readVersioned(LEASE_KEY)).toBeUndefined();
+    expect(await sink.replaceIfVersion(LEASE_KEY, '{}', '"0badc0de"')).toBeUndefined();
   });
 });
