@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { LAKE_TREES } from '../../shared/lake/layout.js';
+import { STACK_TREES } from '../../shared/lake/layout.js';
 
 export interface LakeRetention {
   /** Reports expire this many days after landing; null keeps them for good. @default 730 */
@@ -116,13 +116,14 @@ export class ReportLake extends Construct {
   }
 
   /**
-   * What landing needs, and only under the lake's two trees: read (manifests,
-   * holdings), write (audit CSV, query copy, manifest; multipart included) and
-   * delete (a replaced report's manifest and query copy). Listing is limited
-   * to the same prefixes.
+   * What landing needs, and only under the lake's trees and its outbox: read
+   * (manifests, holdings, pending events), write (audit CSV, query copy,
+   * manifest, an event until EventBridge accepts it; multipart included) and
+   * delete (a replaced report's manifest and query copy, a sent event).
+   * Listing is limited to the same prefixes.
    */
   grantLanding(grantee: iam.IGrantable): void {
-    const trees = LAKE_TREES.map((tree) => `${this.keyPrefix}${tree}/`);
+    const trees = STACK_TREES.map((tree) => `${this.keyPrefix}${tree}/`);
     iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
@@ -144,7 +145,7 @@ export class ReportLake extends Construct {
             id: 'AwsSolutions-IAM5',
             reason:
               'Report keys are only known at run time ({type}/{cadence}/org={org}/date={date}/..., types and cadences come from ' +
-              'Docker); access is limited to the lake\'s audit trees and query tree, never the whole bucket.',
+              'Docker); access is limited to the lake\'s audit trees, query tree and event outbox, never the whole bucket.',
             appliesTo: trees.map((tree) => ({ regex: `/^Resource::.*\\/${escapeRegex(tree)}\\*$/` })),
           },
         ],
@@ -192,7 +193,8 @@ export class ReportLake extends Construct {
     ];
     const reportDays = retention.reportDays === undefined ? 730 : retention.reportDays;
     if (reportDays !== null) {
-      for (const tree of LAKE_TREES) {
+      // The outbox too: an event still pending when its report expires would name objects that are gone.
+      for (const tree of STACK_TREES) {
         rules.push({ id: `expire-${tree.replace(/\//g, '-')}`, prefix: `${this.keyPrefix}${tree}/`, expiration: Duration.days(reportDays) });
       }
     }

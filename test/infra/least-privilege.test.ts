@@ -112,7 +112,7 @@ describe('IAM: least privilege', () => {
     expect(worker.filter((a) => !a.startsWith('sqs:'))).toEqual(actionsOfRole(VARIANTS.default, 'SyncRole').filter((a) => !a.startsWith('sqs:')));
   });
 
-  it('confines S3 access to the lake\'s audit and query trees, listing included', () => {
+  it('confines S3 access to the lake\'s audit and query trees and its event outbox, listing included', () => {
     // Assess
     const s3 = policyStatements(VARIANTS['existing bucket and secret']).filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('s3:')));
     expect(s3.map(({ policy }) => policy.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual([
@@ -130,16 +130,28 @@ describe('IAM: least privilege', () => {
           Effect: 'Allow',
           Action: 's3:ListBucket',
           Resource: bucket(''),
-          Condition: { StringLike: { 's3:prefix': ['enterprise/*', 'dvp/*', 'query/*'] } },
+          Condition: { StringLike: { 's3:prefix': ['enterprise/*', 'dvp/*', 'query/*', '_outbox/*'] } },
         });
       } else {
         expect(statement).toEqual({
           Effect: 'Allow',
           Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
           // CDK sorts the resources of a merged statement.
-          Resource: [bucket('/dvp/*'), bucket('/enterprise/*'), bucket('/query/*')],
+          Resource: [bucket('/_outbox/*'), bucket('/dvp/*'), bucket('/enterprise/*'), bucket('/query/*')],
         });
       }
+    }
+  });
+
+  it('lets each function that lands keep, list and remove pending landing events in the lake\'s outbox', () => {
+    // Assess: the sync re-sends them; the sync, the worker and the API each keep their own refused ones.
+    for (const role of ['SyncRole', 'SyncLandReportRole', 'ApiHandlerRole']) {
+      const s3 = policyStatements(VARIANTS.default).filter(({ policy, statement }) => policy.startsWith(role) && actionsOf(statement).some((a) => a.startsWith('s3:')));
+      const objects = s3.find(({ statement }) => actionsOf(statement).includes('s3:PutObject'))!.statement;
+      expect(actionsOf(objects), role).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']));
+      expect(JSON.stringify(objects.Resource), role).toContain('/_outbox/*');
+      const listing = s3.find(({ statement }) => actionsOf(statement).includes('s3:ListBucket'))!.statement;
+      expect(listing.Condition, role).toEqual({ StringLike: { 's3:prefix': expect.arrayContaining(['_outbox/*']) } });
     }
   });
 

@@ -47,7 +47,7 @@ describe('Construct: ReportLake', () => {
     });
   });
 
-  it('expires old versions, interrupted uploads, Athena results and (by default after 730 days) the reports', () => {
+  it('expires old versions, interrupted uploads, Athena results and (by default after 730 days) the reports and their pending events', () => {
     // Assess
     expect(lakeBucket().resource.Properties.LifecycleConfiguration).toEqual({
       Rules: [
@@ -62,6 +62,7 @@ describe('Construct: ReportLake', () => {
         { Id: 'expire-enterprise', Status: 'Enabled', Prefix: 'enterprise/', ExpirationInDays: 730 },
         { Id: 'expire-dvp', Status: 'Enabled', Prefix: 'dvp/', ExpirationInDays: 730 },
         { Id: 'expire-query', Status: 'Enabled', Prefix: 'query/', ExpirationInDays: 730 },
+        { Id: 'expire-_outbox', Status: 'Enabled', Prefix: '_outbox/', ExpirationInDays: 730 },
       ],
     });
   });
@@ -78,6 +79,7 @@ describe('Construct: ReportLake', () => {
       ['expire-enterprise', 'data/docker/enterprise/', 90],
       ['expire-dvp', 'data/docker/dvp/', 90],
       ['expire-query', 'data/docker/query/', 90],
+      ['expire-_outbox', 'data/docker/_outbox/', 90],
     ]);
   });
 
