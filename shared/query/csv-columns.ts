@@ -13,17 +13,21 @@ export interface OutputColumn {
  * Matches a CSV header to the columns planned for its fields, by name (so
  * the CSV's own order counts, whatever the schema's order). A header cell no
  * field describes still lands, as a string under its own lower-case name; a
- * name met twice gets `_2`, `_3`, ... so no cell hides another. `reserved`
- * names (the partition columns) are never taken.
+ * name met twice gets `_2`, `_3`, ... so no cell hides another, unless the
+ * schema lists the field twice too: then each cell takes the next column
+ * planned for it. `reserved` names (the partition columns) are never taken.
  */
 export function outputColumns(header: readonly string[], planned: readonly FieldColumn[], reserved: readonly string[]): OutputColumn[] {
-  const byField = new Map(planned.map((column) => [column.field, column]));
+  // A field the schema repeats has a planned column per listing (`pulls`, `pulls_v2`), taken in the header's order.
+  const byField = new Map<string, FieldColumn[]>();
+  for (const column of planned) byField.set(column.field, [...(byField.get(column.field) ?? []), column]);
   const taken = new Set<string>(reserved);
   const used = new Set<FieldColumn>();
+  const next = (name: string) => byField.get(name)?.find((column) => !used.has(column));
   const columns: OutputColumn[] = [];
   header.forEach((cell, index) => {
-    const target = byField.get(cell) ?? byField.get(cell.trim());
-    if (target && !used.has(target)) {
+    const target = next(cell) ?? next(cell.trim());
+    if (target) {
       used.add(target);
       taken.add(target.column);
       columns.push({ index, name: target.column, type: target.type });
