@@ -34,3 +34,39 @@ function cellText(value: unknown): string {
 function isNumeric(value: unknown): boolean {
   return typeof value === 'number' || typeof value === 'bigint' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value));
 }
+
+/**
+ * Rows as a JSON array of objects, one key per column. A result may name two
+ * columns alike (`SELECT *` over a join, `1 AS a, 2 AS a`): the later ones
+ * get `_2`, `_3`, ... as the lake names repeated report columns, so no value
+ * is dropped by an object holding one key once.
+ */
+export function formatJson(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const keys = distinctNames(columns);
+  return JSON.stringify(
+    rows.map((row) => Object.fromEntries(keys.map((key, i) => [key, row[i] ?? null]))),
+    null,
+    2,
+  );
+}
+
+/** RFC 4180: a header, then a line per row; a cell quoted only when it must be. */
+export function formatCsv(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return [columns, ...rows].map((row) => row.map(csvCell).join(',')).join('\n');
+}
+
+function distinctNames(columns: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return columns.map((column) => {
+    let name = column;
+    for (let n = 2; taken.has(name); n += 1) name = `${column}_${n}`;
+    taken.add(name);
+    return name;
+  });
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
