@@ -1,7 +1,15 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../shared/errors.js';
+import { FsSink } from '../shared/sinks/fs-sink.js';
 import type { ScopeRef } from '../shared/sources/index.js';
 import type { SyncOptions, SyncSummary } from '../shared/sync/index.js';
 import { describeFailure, syncLake } from '../shared/sync/index.js';
+import { pseudonymizationFromEnv } from '../shared/config.js';
 import { manifestBytes } from '../shared/lake/manifest.js';
+import { lakePseudonymizeWarnings } from '../shared/lake/pseudonymized-copies.js';
+import type { LakeSink } from '../shared/sinks/lake-sink.js';
 import type { CliIo } from './cli-io.js';
 import { createCliRuntime } from './cli-runtime.js';
 import { exitCodeOfSummary } from './exit-codes.js';
@@ -35,14 +43,16 @@ export async function runSync(request: SyncRequest, io: CliIo, detail: ReporterO
   });
   try {
     runtime.credentials.requireAll(orgsOf(request.scopes));
+    const pseudonymize = request.pseudonymize?.length ? pseudonymizationFromEnv(io.env, request.pseudonymize) : undefined;
     const sink = await runtime.openLake(request.dest);
+    if (sink instanceof FsSink) await checkWritable(sink.root);
     // The engine's settings only return their warnings (shared/ has no logger); they
     // concern the S3 endpoint, which only an S3 lake uses.
     if (sink.remote) for (const warning of runtime.env.warnings) io.stderr.write(`warning: ${warning}\n`);
     const started = Date.now();
     let summary: SyncSummary;
     try {
-      summary = await syncLake(request, { ...runtime.lake(sink), onEvent: (event) => reporter.onEvent(event) });
+      summary = await syncLake(request, { ...runtime.lake(sink), pseudonymize, onEvent: (event) => reporter.onEvent(event) });
     } finally {
       reporter.stop();
     }
@@ -50,10 +60,58 @@ export async function runSync(request: SyncRequest, io: CliIo, detail: ReporterO
     io.stdout.write(
       request.json ? `${JSON.stringify(jsonSummary(summary, sink.location, elapsedMs), null, 2)}\n` : sentences(summary, sink.location, elapsedMs),
     );
+    if (pseudonymize) await warnAboutNames(sink, pseudonymize.columns, io);
     return { summary, exitCode: exitCodeOfSummary(summary), location: sink.location };
   } finally {
     reporter.stop();
     await runtime.close();
+  }
+}
+
+/** Names `--pseudonymize` gave that no table has, or that are not text: said, so a typo never leaves a column in clear unnoticed. */
+async function warnAboutNames(sink: LakeSink, names: readonly string[], io: CliIo): Promise<void> {
+  const warnings = await lakePseudonymizeWarnings(sink, names, '--pseudonymize').catch(() => []);
+  for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
+}
+
+/**
+ * Makes sure the lake folder can be written before anything is asked of
+ * Docker: otherwise every report would be downloaded only to fail to land,
+ * once per report, under a reason that can mislead. Creates the folder when
+ * missing (as the landing would), then creates and removes a probe file in it.
+ */
+async function checkWritable(root: string): Promise<void> {
+  const probe = join(root, `.docker-reports-write-probe.${process.pid}.${randomBytes(4).toString('hex')}`);
+  try {
+    await mkdir(root, { recursive: true });
+    await (await open(probe, 'wx')).close();
+  } catch (error) {
+    throw new ConfigError(notWritable(root, error as NodeJS.ErrnoException), { cause: error });
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined);
+  }
+}
+
+/** The OS's own reason ("EROFS: read-only file system") and what to do about it. */
+function notWritable(root: string, error: NodeJS.ErrnoException): string {
+  const said = /^[A-Z0-9_]+: ([^,]+)/.exec(error.message)?.[1] ?? error.message;
+  const reason = error.code ? `${error.code}: ${said}` : said;
+  const cannot = `--dest ${root}: cannot write there (${reason})`;
+  switch (error.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `${cannot}. Give this user write permission on the folder, or choose another --dest.`;
+    case 'EROFS':
+      return `${cannot}. The folder is on a read-only file system: choose a --dest on a writable one.`;
+    case 'EEXIST':
+      return `${cannot}. That path is a file, not a folder: choose another --dest.`;
+    case 'ENOTDIR':
+      return `${cannot}. A part of that path is a file, not a folder: choose another --dest.`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `${cannot}. Free some space there, or choose another --dest.`;
+    default:
+      return `${cannot}. Choose a folder this user can write to.`;
   }
 }
 
