@@ -112,7 +112,7 @@ describe('IAM: least privilege', () => {
     expect(worker.filter((a) => !a.startsWith('sqs:'))).toEqual(actionsOfRole(VARIANTS.default, 'SyncRole').filter((a) => !a.startsWith('sqs:')));
   });
 
-  it('confines S3 access to the lake\'s audit and query trees and its event outbox, listing included', () => {
+  it('confines S3 access to the lake\'s audit and query trees, its leases and its event outbox, listing included', () => {
     // Assess
     const s3 = policyStatements(VARIANTS['existing bucket and secret']).filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('s3:')));
     expect(s3.map(({ policy }) => policy.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual([
@@ -130,14 +130,14 @@ describe('IAM: least privilege', () => {
           Effect: 'Allow',
           Action: 's3:ListBucket',
           Resource: bucket(''),
-          Condition: { StringLike: { 's3:prefix': ['enterprise/*', 'dvp/*', 'query/*', '_outbox/*'] } },
+          Condition: { StringLike: { 's3:prefix': ['enterprise/*', 'dvp/*', 'query/*', '_leases/*', '_outbox/*'] } },
         });
       } else {
         expect(statement).toEqual({
           Effect: 'Allow',
           Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
           // CDK sorts the resources of a merged statement.
-          Resource: [bucket('/_outbox/*'), bucket('/dvp/*'), bucket('/enterprise/*'), bucket('/query/*')],
+          Resource: [bucket('/_leases/*'), bucket('/_outbox/*'), bucket('/dvp/*'), bucket('/enterprise/*'), bucket('/query/*')],
         });
       }
     }

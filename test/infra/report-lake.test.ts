@@ -62,6 +62,7 @@ describe('Construct: ReportLake', () => {
         { Id: 'expire-enterprise', Status: 'Enabled', Prefix: 'enterprise/', ExpirationInDays: 730 },
         { Id: 'expire-dvp', Status: 'Enabled', Prefix: 'dvp/', ExpirationInDays: 730 },
         { Id: 'expire-query', Status: 'Enabled', Prefix: 'query/', ExpirationInDays: 730 },
+        { Id: 'expire-_leases', Status: 'Enabled', Prefix: '_leases/', ExpirationInDays: 730 },
         { Id: 'expire-_outbox', Status: 'Enabled', Prefix: '_outbox/', ExpirationInDays: 730 },
       ],
     });
@@ -79,6 +80,7 @@ describe('Construct: ReportLake', () => {
       ['expire-enterprise', 'data/docker/enterprise/', 90],
       ['expire-dvp', 'data/docker/dvp/', 90],
       ['expire-query', 'data/docker/query/', 90],
+      ['expire-_leases', 'data/docker/_leases/', 90],
       ['expire-_outbox', 'data/docker/_outbox/', 90],
     ]);
   });
