@@ -60,6 +60,7 @@ export function apiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerRes
     if (rateFault) return sendError(res, 429, 'too many requests', { 'retry-after': String(rateFault.retryAfterSeconds) });
     const serverFault = faults.take('serverError', target);
     if (serverFault) return sendError(res, serverFault.status, SERVER_ERRORS[serverFault.status] ?? 'internal error');
+    if (faults.take('notFound', target)) return sendError(res, 404, 'not found');
 
     const claims = deps.jwt.verify(bearerToken(req) ?? '');
     if (!claims) return sendError(res, 401, 'unauthenticated', { 'www-authenticate': 'Bearer' });

@@ -30,6 +30,8 @@ export interface FaultControls {
   rateLimit(times?: number, retryAfterSeconds?: number, scope?: FaultScope): FaultControls;
   /** The next `times` API calls get a 5xx with the error envelope. */
   serverError(times?: number, status?: 500 | 502 | 503 | 504, scope?: FaultScope): FaultControls;
+  /** The next `times` API calls get 404 with the error envelope, as for a report Docker deleted meanwhile. */
+  notFound(times?: number, scope?: FaultScope): FaultControls;
   /**
    * The next `times` storage downloads send `afterBytes` of the body (default:
    * half of it) and then reset the connection.
@@ -66,6 +68,7 @@ export interface FaultTarget {
 export type Fault =
   | { readonly kind: 'rateLimit'; readonly retryAfterSeconds: number }
   | { readonly kind: 'serverError'; readonly status: number }
+  | { readonly kind: 'notFound' }
   | { readonly kind: 'resetMidBody'; readonly afterBytes: number | undefined }
   | { readonly kind: 'shortBody'; readonly missingBytes: number | undefined }
   | { readonly kind: 'stallMidBody'; readonly afterBytes: number | undefined }
@@ -94,6 +97,10 @@ export class FaultBoard implements FaultControls {
 
   serverError(times = 1, status: 500 | 502 | 503 | 504 = 500, scope: FaultScope = {}): this {
     return this.arm({ kind: 'serverError', status }, times, scope.org, scope.operations ?? API_OPERATIONS);
+  }
+
+  notFound(times = 1, scope: FaultScope = {}): this {
+    return this.arm({ kind: 'notFound' }, times, scope.org, scope.operations ?? API_OPERATIONS);
   }
 
   resetMidBody(times = 1, afterBytes?: number, scope: FaultScope = {}): this {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   LAKE_TREES,
+  leaseKey,
   MANIFEST_FILE,
   auditFileKey,
   auditPeriodFolder,
@@ -149,17 +150,28 @@ describe('Module: layout', () => {
   });
 
   describe('Constant: LAKE_TREES', () => {
-    it('names each source\'s audit tree and the query tree, nothing else', () => {
+    it('names each source\'s audit tree, the query tree and the leases, nothing else', () => {
       // Assess
-      expect(LAKE_TREES).toEqual(['enterprise', 'dvp', 'query']);
+      expect(LAKE_TREES).toEqual(['enterprise', 'dvp', 'query', '_leases']);
     });
 
     it('holds every key of the lake under one of its trees', () => {
       // Prepare
-      const keys = [REF, DVP].flatMap((ref) => [auditFileKey(ref, 0), manifestKey(ref), queryObjectKey(ref, '.parquet'), tableDefinitionKey(ref)]);
+      const keys = [REF, DVP].flatMap((ref) => [auditFileKey(ref, 0), manifestKey(ref), queryObjectKey(ref, '.parquet'), tableDefinitionKey(ref), leaseKey(ref)]);
 
       // Assess
       for (const key of keys) expect(LAKE_TREES.filter((tree) => key.startsWith(`${tree}/`)), key).toHaveLength(1);
+    });
+  });
+
+  describe('Function: leaseKey', () => {
+    it('names one lease object per period, outside the trees Athena and DuckDB read', () => {
+      // Act
+      const key = leaseKey(REF);
+
+      // Assess
+      expect(key).toBe(`_leases/${auditPeriodFolder(REF).slice(0, -1)}.json`);
+      expect(key.startsWith('query/')).toBe(false);
     });
   });
 

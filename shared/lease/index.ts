@@ -1,0 +1,1 @@
+export { PeriodLeases, type HeldLease, type LeaseHolder, type PeriodLeaseOptions } from './period-leases.js';
