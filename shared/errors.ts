@@ -112,6 +112,14 @@ export class PeriodBusyError extends DockerReportsError {
   }
 }
 
+/** The lake itself (S3, a folder) refused or failed an operation: not Docker, not the network to Docker. */
+export class LakeError extends DockerReportsError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LakeError';
+  }
+}
+
 /** The lease of a period expired under a landing (another run took it over): the landing stops before its manifest. */
 export class LeaseLostError extends DockerReportsError {
   constructor(message: string, options?: ErrorOptions) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LeaseLostError, PeriodBusyError } from '../errors.js';
 import { leaseKey } from '../lake/layout.js';
 import type { LakeSink } from '../sinks/lake-sink.js';

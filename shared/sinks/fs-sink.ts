@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ConfigError } from '../errors.js';
+import { ConfigError, LakeError, messageOf } from '../errors.js';
 import type { LakeObject, LakeSink, LocalCopy, StagedFile, VersionedText } from './lake-sink.js';
 
 /**
@@ -54,7 +54,7 @@ export class FsSink implements LakeSink {
       await rename(temporary, this.pathOf(key));
     } catch (error) {
       await rm(temporary, { force: true });
-      throw error;
+      throw typeof body === 'string' ? this.lakeError(`writing ${key}`, error) : error;
     }
   }
 
@@ -156,7 +156,7 @@ export class FsSink implements LakeSink {
           await rename(second, this.pathOf(target));
         } catch (error) {
           await rm(second, { force: true });
-          throw error;
+          throw this.lakeError(`writing ${target}`, error);
         }
       },
       discard: () => rm(path, { force: true }),
@@ -198,6 +198,11 @@ export class FsSink implements LakeSink {
     await mkdir(folder, { recursive: true });
     const name = target.slice(folder.length + 1);
     return join(folder, `.${name}.${HOST}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+  }
+
+  /** The file system's failure, saying that it was the lake's (a full disk is not Docker's fault). */
+  private lakeError(what: string, error: unknown): Error {
+    return new LakeError(`the lake at ${this.root}: ${what} failed: ${messageOf(error)}`, { cause: error });
   }
 
   private pathOf(key: string): string {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ConfigError } from '../errors.js';
+import { ConfigError, LakeError, messageOf } from '../errors.js';
 import type { LakeObject, LakeSink, LocalCopy, StagedFile, VersionedText, WriteOptions } from './lake-sink.js';
 
 export interface S3SinkOptions {
@@ -62,7 +62,7 @@ export class S3Sink implements LakeSink {
       queueSize: this.options.queueSize ?? 4,
       leavePartsOnError: false,
     });
-    await upload.done();
+    await this.lakeCall(`writing ${key}`, () => upload.done());
   }
 
   async read(key: string): Promise<string | undefined> {
@@ -73,7 +73,7 @@ export class S3Sink implements LakeSink {
       return await answer.Body?.transformToString('utf8');
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
-      throw error;
+      throw this.lakeError(`reading ${key}`, error);
     }
   }
 
@@ -81,15 +81,19 @@ export class S3Sink implements LakeSink {
     const full = this.keyOf(prefix);
     const strip = this.prefix ? this.prefix.length + 1 : 0;
     const pages = paginateListObjectsV2({ client: this.options.client }, { Bucket: this.options.bucket, Prefix: full });
-    for await (const page of pages) {
-      for (const object of page.Contents ?? []) {
-        if (object.Key) yield { key: object.Key.slice(strip), size: object.Size ?? 0 };
+    try {
+      for await (const page of pages) {
+        for (const object of page.Contents ?? []) {
+          if (object.Key) yield { key: object.Key.slice(strip), size: object.Size ?? 0 };
+        }
       }
+    } catch (error) {
+      throw this.lakeError(`listing ${prefix}`, error);
     }
   }
 
   async delete(key: string): Promise<void> {
-    await this.options.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(key) }));
+    await this.lakeCall(`deleting ${key}`, () => this.options.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(key) })));
   }
 
   /** S3's conditional write: `If-None-Match: *` fails with 412 when the key exists. */
@@ -104,7 +108,7 @@ export class S3Sink implements LakeSink {
       return { text, version: answer.ETag ?? '' };
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
-      throw error;
+      throw this.lakeError(`reading ${key}`, error);
     }
   }
 
@@ -115,8 +119,8 @@ export class S3Sink implements LakeSink {
 
   /**
    * 412 (the condition failed), 409 (a concurrent conditional write to the
-   * key won) and 404 (`If-Match` on an object deleted meanwhile) all mean
-   * another writer got there first.
+   * key won) and NoSuchKey (`If-Match` on an object deleted meanwhile) all
+   * mean another writer got there first.
    */
   private async putConditionally(key: string, text: string, condition: { IfNoneMatch?: string; IfMatch?: string }): Promise<string | undefined> {
     try {
@@ -126,8 +130,9 @@ export class S3Sink implements LakeSink {
       return answer.ETag ?? '';
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 412 || status === 409 || status === 404 || (error as { name?: string }).name === 'PreconditionFailed') return undefined;
-      throw error;
+      const name = (error as { name?: string }).name;
+      if (status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'NoSuchKey') return undefined;
+      throw this.lakeError(`writing ${key}`, error);
     }
   }
 
@@ -135,11 +140,15 @@ export class S3Sink implements LakeSink {
     const full = this.keyOf(prefix);
     const names: string[] = [];
     const pages = paginateListObjectsV2({ client: this.options.client }, { Bucket: this.options.bucket, Prefix: full, Delimiter: '/' });
-    for await (const page of pages) {
-      for (const common of page.CommonPrefixes ?? []) {
-        const name = common.Prefix?.slice(full.length).replace(/\/$/, '');
-        if (name) names.push(name);
+    try {
+      for await (const page of pages) {
+        for (const common of page.CommonPrefixes ?? []) {
+          const name = common.Prefix?.slice(full.length).replace(/\/$/, '');
+          if (name) names.push(name);
+        }
       }
+    } catch (error) {
+      throw this.lakeError(`listing ${prefix}`, error);
     }
     return names.sort();
   }
@@ -162,7 +171,7 @@ export class S3Sink implements LakeSink {
       await pipeline(answer.Body as Readable, createWriteStream(path));
     } catch (error) {
       await rm(path, { force: true });
-      throw error;
+      throw this.lakeError(`reading ${key}`, error);
     }
     return { path, release: () => rm(path, { force: true }) };
   }
@@ -190,6 +199,20 @@ export class S3Sink implements LakeSink {
   /** The object key in the bucket of a lake key (the prefix applied). */
   objectKey(key: string): string {
     return this.keyOf(key);
+  }
+
+  /** S3's (or the network's) failure, saying that it was the lake's and which object it was about. */
+  private lakeError(what: string, error: unknown): Error {
+    if (error instanceof LakeError) return error;
+    return new LakeError(`the lake at ${this.location}: ${what} failed: ${messageOf(error)}`, { cause: error });
+  }
+
+  private async lakeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw this.lakeError(what, error);
+    }
   }
 
   private async spoolPath(): Promise<string> {

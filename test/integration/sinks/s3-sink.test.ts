@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LakeObject } from '../../../shared/sinks/lake-sink.js';
+import { LakeError } from '../../../shared/errors.js';
 import { S3Sink } from '../../../shared/sinks/s3-sink.js';
 import { startConditionalS3 } from '../../support/conditional-s3.js';
 
@@ -316,5 +317,23 @@ describe('Class: S3Sink, conditional writes (against a proxy that enforces them,
     // Act & Assess
     expect(await sink.readVersioned(LEASE_KEY)).toBeUndefined();
     expect(await sink.replaceIfVersion(LEASE_KEY, '{}', '"0badc0de"')).toBeUndefined();
+  });
+
+  it("says that a failure was the lake's, and where", async () => {
+    // Prepare: a bucket that does not exist.
+    const missing = new S3Sink({ client: s3.client, bucket: 'no-such-bucket', prefix: 'lake' });
+
+    // Act
+    const failures = await Promise.all([
+      missing.write('enterprise/x.json', '{}').catch((error: unknown) => error),
+      missing.read('enterprise/x.json').catch((error: unknown) => error),
+      missing.createIfAbsent(LEASE_KEY, '{}').catch((error: unknown) => error),
+    ]);
+
+    // Assess
+    for (const failure of failures) {
+      expect(failure).toBeInstanceOf(LakeError);
+      expect((failure as Error).message).toMatch(/^the lake at s3:\/\/no-such-bucket\/lake: (writing|reading) \S+ failed: /);
+    }
   });
 });
