@@ -38,6 +38,8 @@ export const manifestSchema = z.object({
     rows: z.number().int(),
     invalid_values: z.number().int(),
     columns: z.array(columnSchema),
+    /** Columns whose values the copy holds as keyed hashes (HMAC-SHA-256, hex); absent when none. Names only, never the key. */
+    pseudonymized: z.array(z.string()).optional(),
   }),
   fetched_at: z.string(),
   tool: z.object({ name: z.string(), version: z.string() }),

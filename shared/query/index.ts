@@ -3,3 +3,4 @@ export { QUERY_FORMAT, PARQUET, LAKE_FILE_COLUMN, type QueryFormat, type GlueSto
 export { DuckDbEngine, DEFAULT_DUCKDB_SETTINGS, LEAN_DUCKDB_SETTINGS, type DuckDbSettings } from './duckdb-engine.js';
 export { identifier, literal, type EncodeRequest, type EncodeStats, type LocalCsv } from './parquet-encoder.js';
 export { readCsvHeader } from './csv-header.js';
+export { hmacKeyPads, pseudonymKeyProblem, MIN_PSEUDONYM_KEY_LENGTH, type HmacKeyPads, type Pseudonymization } from './pseudonymize.js';

@@ -5,10 +5,12 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { LakeType } from '../lake/lake-types.js';
+import { pseudonymizedColumns } from '../lake/pseudonymized-columns.js';
 import type { FieldColumn } from '../lake/table-columns.js';
 import { readCsvHeader } from './csv-header.js';
 import { outputColumns, type OutputColumn } from './csv-columns.js';
 import type { DuckDbEngine } from './duckdb-engine.js';
+import { pseudonymExpression, withPseudonymKey, type HmacKeyPads, type Pseudonymization } from './pseudonymize.js';
 
 /** One local file of a period, as landed. */
 export interface LocalCsv {
@@ -25,12 +27,16 @@ export interface EncodeRequest {
   readonly reserved: readonly string[];
   /** The Parquet file to write. */
   readonly output: string;
+  /** Text columns whose values the copy holds as keyed hashes (HMAC-SHA-256, hex) instead. */
+  readonly pseudonymize?: Pseudonymization;
 }
 
 export interface EncodeStats {
   readonly rows: number;
   /** Values that did not fit their column's type, written as NULL. */
   readonly invalidValues: number;
+  /** The columns written as keyed hashes; absent when none. */
+  readonly pseudonymized?: readonly string[];
 }
 
 /** DuckDB's CSV read buffer; its default (16 MB a thread) costs memory without speed here. */
@@ -56,11 +62,20 @@ export async function encodeParquet(engine: DuckDbEngine, request: EncodeRequest
     return { rows: 0, invalidValues: 0 };
   }
   const width = header.length;
+  const hidden = pseudonymizedColumns(columns, request.pseudonymize?.columns ?? []);
+  // Read before the conversion's turn on the engine: a secret's round trip never holds up another conversion.
+  const pads = hidden.length > 0 ? await request.pseudonymize!.key() : undefined;
+  const select = columns.map((column) => typedExpression(column, hidden.includes(column.name))).join(', ');
   const attempt = (files: readonly LocalCsv[], lenient: boolean) =>
     engine.run(async (db) => {
       const source = csvSource(files, width, lenient);
-      const stats = await copyStats(db, `COPY (SELECT ${columns.map(typedExpression).join(', ')} FROM ${source}) TO ${literal(request.output)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${engine.rowGroupSize}, RETURN_STATS true)`);
-      return { rows: stats.rows, invalidValues: await invalidValues(db, source, columns, stats.nulls) };
+      const copy = `COPY (SELECT ${select} FROM ${source}) TO ${literal(request.output)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${engine.rowGroupSize}, RETURN_STATS true)`;
+      const stats = await withPads(db, pads, () => copyStats(db, copy));
+      return {
+        rows: stats.rows,
+        invalidValues: await invalidValues(db, source, columns, stats.nulls),
+        ...(hidden.length > 0 ? { pseudonymized: hidden } : {}),
+      };
     });
   try {
     return await attempt(request.files, false);
@@ -80,10 +95,14 @@ export async function encodeParquet(engine: DuckDbEngine, request: EncodeRequest
   }
 }
 
-/** The cast that makes one text cell a value of its column's type, or NULL when it does not fit. */
-function typedExpression(column: OutputColumn): string {
+/** The cast that makes one text cell a value of its column's type (NULL when it does not fit), or its keyed hash. */
+function typedExpression(column: OutputColumn, pseudonymized: boolean): string {
   const cell = `c${column.index}`;
-  return `${castOf(cell, column.type)} AS ${identifier(column.name)}`;
+  return `${pseudonymized ? pseudonymExpression(cell) : castOf(cell, column.type)} AS ${identifier(column.name)}`;
+}
+
+function withPads<T>(db: DuckDBConnection, pads: HmacKeyPads | undefined, work: () => Promise<T>): Promise<T> {
+  return pads ? withPseudonymKey(db, pads, work) : work();
 }
 
 function castOf(cell: string, type: LakeType): string {
