@@ -3,6 +3,7 @@ import type { Manifest } from '../lake/manifest.js';
 import type { TableCatalog } from '../lake/table-catalog.js';
 import type { ColumnPlan } from '../lake/table-columns.js';
 import type { DuckDbEngine } from '../query/duckdb-engine.js';
+import type { Pseudonymization } from '../query/pseudonymize.js';
 import type { PeriodRef } from '../sources/model.js';
 
 export interface LandingDeps {
@@ -18,6 +19,8 @@ export interface LandingDeps {
   /** Bytes received; negative for the bytes of an attempt that was discarded. */
   readonly onBytes?: (count: number) => void;
   readonly onRetry?: (ref: PeriodRef, attempt: number, reason: string) => void;
+  /** Columns the query copies hold as keyed hashes (the audit copy keeps them). @default none */
+  readonly pseudonymize?: Pseudonymization;
 }
 
 /** Where a landing spent its time, in milliseconds. */

@@ -50,6 +50,7 @@ export async function publishPeriod(request: PublishRequest): Promise<Omit<Lande
         columns: request.columns.fields,
         reserved: partitionColumns(ref.source),
         output: copy.path,
+        pseudonymize: deps.pseudonymize,
       });
       convertMs = performance.now() - started;
       return stats;
@@ -76,6 +77,7 @@ export async function publishPeriod(request: PublishRequest): Promise<Omit<Lande
       rows: stats.rows,
       invalid_values: stats.invalidValues,
       columns: request.columns.fields,
+      ...(stats.pseudonymized ? { pseudonymized: [...stats.pseudonymized] } : {}),
     });
     await sink.write(manifestKey(ref), manifestText(manifest), { contentType: 'application/json' });
     const named = new Set([...files.map((file) => file.key), queryKey, manifestKey(ref)]);

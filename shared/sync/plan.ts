@@ -1,8 +1,9 @@
 import { isAuthError, messageOf } from '../errors.js';
-import { decide, heldKeys, needsRebuild, readHoldings } from '../lake/holdings.js';
+import { decide, heldKeys, needsRebuild, readHoldings, type Holding } from '../lake/holdings.js';
+import { periodsToRepseudonymize } from '../lake/pseudonymized-copies.js';
 import { QUERY_FORMAT } from '../query/query-format.js';
 import type { LakeSink } from '../sinks/lake-sink.js';
-import { listedBytes, type DatasetRef, type ListedPeriod, type ScopedDataset, type SourceId } from '../sources/model.js';
+import { listedBytes, type DatasetRef, type ListedPeriod, type PeriodRef, type ScopedDataset, type SourceId } from '../sources/model.js';
 import type { PeriodWindow, Source } from '../sources/source.js';
 import { specOf } from '../sources/source-specs.js';
 import type { SyncEvent, SyncFailure } from './sync-events.js';
@@ -17,6 +18,8 @@ export interface DatasetFilter {
 /** Which periods a sync looks at. Datasets are discovered; these only narrow them. */
 export interface SyncSelection extends PeriodWindow {
   readonly filters?: Partial<Record<SourceId, DatasetFilter>>;
+  /** The columns the run pseudonymises: a landed copy written with others is rebuilt. @default none */
+  readonly pseudonymize?: readonly string[];
 }
 
 export interface PlanSink {
@@ -75,10 +78,13 @@ async function* planDataset(
   source: Source,
   sink: LakeSink,
   dataset: ScopedDataset,
-  window: PeriodWindow,
+  window: SyncSelection,
   report: PlanSink,
 ): AsyncGenerator<WorkItem> {
   const [holdings, listed] = await Promise.all([readHoldings(sink, dataset), listAll(source, dataset, window)]);
+  const landed = [...holdings].filter(([, holding]) => holding.landed).map(([period]) => period);
+  const repseudonymize = await periodsToRepseudonymize(sink, dataset, landed, window.pseudonymize ?? []);
+  const rebuild = (ref: PeriodRef, holding: Holding) => needsRebuild(ref, holding, QUERY_FORMAT.extension) || repseudonymize.has(ref.period);
   const work: WorkItem[] = [];
   let alreadyLanded = 0;
   const listedPeriods = new Set<string>();
@@ -89,13 +95,13 @@ async function* planDataset(
     if (decision !== 'skip') work.push({ action: decision, period, held: heldKeys(holding) });
     else {
       alreadyLanded += 1;
-      if (needsRebuild(period.ref, holding!, QUERY_FORMAT.extension)) work.push({ action: 'rebuild', ref: period.ref, held: heldKeys(holding) });
+      if (rebuild(period.ref, holding!)) work.push({ action: 'rebuild', ref: period.ref, held: heldKeys(holding) });
     }
   }
   // Landed periods the source no longer lists (it keeps a month; the lake keeps them) are kept queryable too.
   for (const [period, holding] of holdings) {
     const ref = { ...dataset, period };
-    if (!listedPeriods.has(period) && needsRebuild(ref, holding, QUERY_FORMAT.extension)) work.push({ action: 'rebuild', ref, held: heldKeys(holding) });
+    if (!listedPeriods.has(period) && rebuild(ref, holding)) work.push({ action: 'rebuild', ref, held: heldKeys(holding) });
   }
   report.onSkipped(alreadyLanded);
   const landing = work.filter((item) => item.action !== 'rebuild') as Extract<WorkItem, { period: ListedPeriod }>[];

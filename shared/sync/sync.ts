@@ -3,6 +3,7 @@ import { isAuthError, messageOf } from '../errors.js';
 import type { LandedPeriod, LandingDeps } from '../landing/landing-deps.js';
 import type { TableCatalog } from '../lake/table-catalog.js';
 import type { DuckDbEngine } from '../query/duckdb-engine.js';
+import type { Pseudonymization } from '../query/pseudonymize.js';
 import type { LakeSink } from '../sinks/lake-sink.js';
 import { describePeriod, type ScopeRef } from '../sources/model.js';
 import type { Source } from '../sources/source.js';
@@ -32,6 +33,8 @@ export interface SyncDeps {
    * publishes its EventBridge event here). If it throws, the period is failed.
    */
   readonly afterLanding?: (landed: LandedPeriod) => Promise<void>;
+  /** Columns the query copies hold as keyed hashes; copies landed with others are rebuilt. @default none */
+  readonly pseudonymize?: Pseudonymization;
 }
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -84,7 +87,7 @@ export async function syncLake(options: SyncOptions, deps: SyncDeps): Promise<Sy
     options.scopes.map(async (scope) => {
       const source = deps.sourceFor(scope);
       const tasks: Promise<void>[] = [];
-      const plan = planScope(source, deps.sink, options, {
+      const plan = planScope(source, deps.sink, { ...options, pseudonymize: deps.pseudonymize?.columns }, {
         onEvent: emit,
         onFailure: fail,
         onSkipped: (count) => {
@@ -110,5 +113,6 @@ function landingDeps(deps: SyncDeps, emit: (event: SyncEvent) => void): LandingD
     idleTimeoutMs: deps.idleTimeoutMs ?? 60_000,
     onBytes: (count) => emit({ kind: 'bytes', count }),
     onRetry: (ref, attempt, reason) => emit({ kind: 'retry', what: `landing ${describePeriod(ref)}`, attempt, reason }),
+    pseudonymize: deps.pseudonymize,
   };
 }
