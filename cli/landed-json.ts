@@ -33,6 +33,7 @@ export function landedJson(landed: LandedPeriod) {
     query_uri: landed.queryUri,
     rows: manifest.query.rows,
     invalid_values: manifest.query.invalid_values,
+    ...(manifest.query.pseudonymized ? { pseudonymized: manifest.query.pseudonymized } : {}),
     replaced: landed.action === 'replaced',
     timings: { download_ms: Math.round(timings.downloadMs), convert_ms: Math.round(timings.convertMs), publish_ms: Math.round(timings.publishMs) },
   };

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { columnNameProblem } from '../shared/lake/pseudonymized-columns.js';
 import { isReportDate, segmentSchema } from '../shared/names.js';
 
 /** Commander argument parsers: bad input is a usage error (exit 2) before any request. */
@@ -19,6 +20,20 @@ export function segmentList(what: string) {
       .map((part) => part.trim())
       .filter(Boolean)
       .reduce<string[]>((list, part) => one(part, list), previous);
+}
+
+/** `a,b` or repeated options, each a column name as the tables spell it. */
+export function columnNameList(value: string, previous: string[] = []): string[] {
+  const names = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('name at least one column, like hub_username,ip_address.');
+  for (const name of names) {
+    const problem = columnNameProblem(name);
+    if (problem) throw new InvalidArgumentError(`${problem}.`);
+  }
+  return [...new Set([...previous, ...names])];
 }
 
 export function reportDate(value: string): string {

@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.js';
 import type { CredentialSource } from './docker/credentials.js';
+import { hmacKeyPads, pseudonymKeyProblem, type Pseudonymization } from './query/pseudonymize.js';
 import { isLoopback } from './docker/download-location.js';
 
 /**
@@ -121,6 +122,26 @@ function plainHttpWarning(endpoint: string): string[] {
     `AWS_ENDPOINT_URL_S3 is plain http to ${url.host}: the reports (personal data) cross the network unencrypted; ` +
       'use https unless that network is trusted.',
   ];
+}
+
+/** Where `--pseudonymize` finds its key. */
+export const PSEUDONYM_KEY_VARIABLE = 'DOCKER_REPORTS_PSEUDONYM_KEY';
+
+/**
+ * Pseudonymisation of `columns` with the key in {@link PSEUDONYM_KEY_VARIABLE},
+ * checked before any request: a missing or short key is a ConfigError that
+ * names the variable, never its value.
+ */
+export function pseudonymizationFromEnv(env: Environment, columns: readonly string[]): Pseudonymization {
+  const problem = pseudonymKeyProblem(env[PSEUDONYM_KEY_VARIABLE]);
+  if (problem) {
+    throw new ConfigError(
+      `--pseudonymize needs a key: ${PSEUDONYM_KEY_VARIABLE} ${problem}. Set it to a long random secret ` +
+        '(openssl rand -hex 32) and keep it: the same key gives the same pseudonyms, in every run and in the stack.',
+    );
+  }
+  const pads = hmacKeyPads(env[PSEUDONYM_KEY_VARIABLE]!);
+  return { columns: [...columns], key: async () => pads };
 }
 
 function httpUrl(env: Environment, name: string, fallback: string): string {

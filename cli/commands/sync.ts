@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { DEFAULT_API_URL, DEFAULT_HUB_URL } from '../../shared/config.js';
 import { DEFAULT_CONCURRENCY } from '../../shared/sync/index.js';
 import type { CliIo } from '../cli-io.js';
-import { integer, reportDate, segment } from '../option-parsers.js';
+import { PSEUDONYM_KEY_VARIABLE } from '../../shared/config.js';
+import { columnNameList, integer, reportDate, segment } from '../option-parsers.js';
 import { runSync } from '../run-sync.js';
 
 interface SyncFlags {
@@ -14,6 +15,7 @@ interface SyncFlags {
   latest?: boolean;
   concurrency: number;
   json?: boolean;
+  pseudonymize?: string[];
 }
 
 export function syncCommand(io: CliIo, exit: (code: number) => void): Command {
@@ -27,6 +29,12 @@ export function syncCommand(io: CliIo, exit: (code: number) => void): Command {
     .addOption(new Option('--latest', 'only the newest report of each type and cadence'))
     .option('--concurrency <n>', 'reports landed at once', integer(1, 32), DEFAULT_CONCURRENCY)
     .option('--json', 'print a JSON summary (landed, skipped, failed with reasons) on stdout')
+    .option(
+      '--pseudonymize <columns>',
+      `in the query copies, replace these columns' values with a keyed hash (HMAC-SHA-256, hex; key in ${PSEUDONYM_KEY_VARIABLE}); ` +
+        'column names as the tables spell them, comma-separated or repeated (the audit CSV keeps the originals)',
+      columnNameList,
+    )
     .addHelpText(
       'after',
       `
@@ -35,6 +43,7 @@ Environment:
   DOCKER_OAT_<ORG>      per-org OAT; ORG upper-cased, '-' -> '_' (e.g. DOCKER_OAT_MY_ORG)
   DOCKER_API_URL        default ${DEFAULT_API_URL}
   DOCKER_HUB_URL        default ${DEFAULT_HUB_URL}
+  ${PSEUDONYM_KEY_VARIABLE}  the key of --pseudonymize (at least 32 characters: openssl rand -hex 32); keep it
   AWS_ENDPOINT_URL_S3   an S3-compatible server for s3:// destinations (path-style)
   AWS credentials and region come from the usual AWS sources (profile, env, SSO).
 
@@ -46,7 +55,8 @@ Exit status:
 
 Examples:
   DOCKER_OAT=... docker-reports sync --org my-org --dest ./lake
-  docker-reports sync --org my-org --dest s3://my-bucket/docker --since 2026-06-01 --json`,
+  docker-reports sync --org my-org --dest s3://my-bucket/docker --since 2026-06-01 --json
+  ${PSEUDONYM_KEY_VARIABLE}=... docker-reports sync --org my-org --dest ./lake --pseudonymize hub_username,ip_address`,
     )
     .action(async (flags: SyncFlags) => {
       const outcome = await runSync(
@@ -58,6 +68,7 @@ Examples:
           latest: flags.latest,
           concurrency: flags.concurrency,
           json: flags.json,
+          pseudonymize: flags.pseudonymize,
         },
         io,
       );
