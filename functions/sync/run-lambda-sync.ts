@@ -46,7 +46,12 @@ export interface LambdaSyncOutcome {
  */
 export async function runLambdaSync(request: SyncRequest, config: FunctionConfig, runtime: LakeRuntime, log: LogSink): Promise<LambdaSyncOutcome> {
   const scopes: ScopeRef[] = (request.orgs ?? config.orgs).map((org) => ({ source: 'enterprise', scope: org }));
-  const selection: SyncSelection = { filters: { enterprise: { names: request.types, cadences: request.cadences } }, since: request.since };
+  const selection: SyncSelection = {
+    filters: { enterprise: { names: request.types, cadences: request.cadences } },
+    since: request.since,
+    // Copies written with other pseudonymised columns are rebuilt (the plan reads their manifests).
+    pseudonymize: runtime.landing.pseudonymize?.columns,
+  };
   const onEvent = (event: SyncEvent) => logSyncEvent(log, event);
   const resent = await runtime.events.resendPending().catch((error: unknown) => {
     // The outbox could not be listed: its entries wait for the next run, and this run still lands.

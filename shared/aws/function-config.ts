@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { readEngineEnv, type EngineEnv, type Environment } from '../config.js';
 import { ConfigError } from '../errors.js';
+import { COLUMN_NAME_PATTERN } from '../lake/pseudonymized-columns.js';
 import { isReportDate, segmentSchema } from '../names.js';
 import type { ScopeRef } from '../sources/index.js';
 
@@ -25,6 +26,10 @@ export const FUNCTION_ENV = {
   concurrency: 'LANDING_CONCURRENCY',
   /** The API's browser origins allowed to read its answers, comma-separated; unset: no CORS. */
   corsAllowOrigins: 'API_CORS_ALLOW_ORIGINS',
+  /** Columns the query copies hold as keyed hashes, comma-separated; unset: none. */
+  pseudonymize: 'QUERY_PSEUDONYMIZE',
+  /** ARN of the secret holding the pseudonymisation key (its name, never its value). */
+  pseudonymKeySecret: 'QUERY_PSEUDONYM_KEY_SECRET',
 } as const;
 
 export interface FunctionConfig {
@@ -50,6 +55,8 @@ export interface FunctionConfig {
   readonly fanOut: { readonly aboveReports: number; readonly aboveBytes: number };
   /** Reports landed at once in one invocation. */
   readonly concurrency: number;
+  /** Columns the query copies hold as keyed hashes, and the secret of the key; undefined when none. */
+  readonly pseudonymize: { readonly columns: readonly string[]; readonly keySecret: string } | undefined;
   readonly engine: EngineEnv;
 }
 
@@ -84,6 +91,12 @@ const schema = z.object({
   [FUNCTION_ENV.fanOutAboveReports]: integer(10),
   [FUNCTION_ENV.fanOutAboveBytes]: integer(512 * 1024 * 1024),
   [FUNCTION_ENV.concurrency]: z.coerce.number().int().min(1).max(16).default(4),
+  [FUNCTION_ENV.pseudonymize]: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((name) => name.trim()).filter((name) => name !== ''))
+    .pipe(z.array(z.string().regex(COLUMN_NAME_PATTERN, 'must be column names as the tables spell them'))),
+  [FUNCTION_ENV.pseudonymKeySecret]: z.string().min(1).optional(),
 });
 
 /**
@@ -106,6 +119,11 @@ export function readFunctionConfig(env: Environment): FunctionConfig {
       `${FUNCTION_ENV.orgSecrets} names no secret for org(s) ${withoutSecret.join(', ')}. Redeploy the stack.`,
     );
   }
+  const pseudonymized = values[FUNCTION_ENV.pseudonymize];
+  const keySecret = values[FUNCTION_ENV.pseudonymKeySecret];
+  if (pseudonymized.length > 0 && !keySecret) {
+    throw new ConfigError(`${FUNCTION_ENV.pseudonymize} names columns but ${FUNCTION_ENV.pseudonymKeySecret} names no key secret. Redeploy the stack.`);
+  }
   return {
     orgs,
     scopes: orgs.map((org) => ({ source: 'enterprise', scope: org })),
@@ -119,6 +137,7 @@ export function readFunctionConfig(env: Environment): FunctionConfig {
     landQueueUrl: values[FUNCTION_ENV.landQueueUrl],
     fanOut: { aboveReports: values[FUNCTION_ENV.fanOutAboveReports], aboveBytes: values[FUNCTION_ENV.fanOutAboveBytes] },
     concurrency: values[FUNCTION_ENV.concurrency],
+    pseudonymize: pseudonymized.length > 0 ? { columns: pseudonymized, keySecret: keySecret! } : undefined,
     engine: readEngineEnv(env),
   };
 }

@@ -1,5 +1,6 @@
 import type { Column, Table, TableInput } from '@aws-sdk/client-glue';
 import { queryTableFolder } from '../lake/layout.js';
+import { pseudonymizedColumns } from '../lake/pseudonymized-columns.js';
 import type { TableDefinition } from '../lake/table-catalog.js';
 import { datasetOfTable } from '../lake/table-catalog.js';
 import type { TableColumn } from '../lake/table-columns.js';
@@ -26,7 +27,12 @@ export interface TableLocation {
   readonly scopes: Readonly<Partial<Record<SourceId, readonly string[]>>>;
   /** First period partition projection offers, `YYYY-MM-DD`. */
   readonly firstPeriod: string;
+  /** Columns the query copies hold as keyed hashes: their comments say so. @default none */
+  readonly pseudonymized?: readonly string[];
 }
+
+/** What a pseudonymised column's comment starts with. */
+export const PSEUDONYMIZED_NOTE = 'Pseudonymised: HMAC-SHA-256 of the value (hex); the audit CSV keeps the original.';
 
 /** Where a table's query copies are: `s3://bucket/prefix/query/enterprise/{type}/{cadence}/`. */
 export function tableLocation(lakeUri: string, dataset: DatasetRef): string {
@@ -67,6 +73,7 @@ export function newTableInput(table: TableDefinition, where: TableLocation): Tab
   const dataset = datasetOfTable(table);
   const spec = specOf(dataset.source);
   const location = tableLocation(where.lakeUri, dataset);
+  const hidden = hiddenColumns(table, where);
   return {
     Name: tableName(dataset),
     Description: `Docker ${dataset.source} ${dataset.name} (${dataset.cadence}), one row per CSV row; columns follow the source's own.`,
@@ -82,13 +89,25 @@ export function newTableInput(table: TableDefinition, where: TableLocation): Tab
       { Name: spec.scopeKey, Type: 'string', Comment: `Docker ${spec.words.scope}` },
       { Name: spec.periodColumn, Type: 'date', Comment: `First day of the period (the path says ${spec.periodKey}=)` },
     ],
-    StorageDescriptor: { Columns: table.columns.map(glueColumn), Location: location, ...storage() },
+    StorageDescriptor: { Columns: table.columns.map((column) => glueColumn(column, hidden.has(column.name))), Location: location, ...storage() },
   };
 }
 
-export function glueColumn(column: TableColumn): Column {
-  const comment = column.description?.trim();
-  return { Name: column.name, Type: GLUE_TYPES[column.type], ...(comment ? { Comment: comment.slice(0, 255) } : {}) };
+export function glueColumn(column: TableColumn, pseudonymized = false): Column {
+  const comment = withPseudonymizedNote(column.description, pseudonymized);
+  return { Name: column.name, Type: GLUE_TYPES[column.type], ...(comment ? { Comment: comment } : {}) };
+}
+
+/** A comment with the pseudonymisation note in front, or without it; the rest (the source's description, or yours) kept. */
+export function withPseudonymizedNote(comment: string | undefined, pseudonymized: boolean): string | undefined {
+  let text = comment?.trim() ?? '';
+  if (text.startsWith(PSEUDONYMIZED_NOTE)) text = text.slice(PSEUDONYMIZED_NOTE.length).trim();
+  if (pseudonymized) text = `${PSEUDONYMIZED_NOTE} ${text}`.trim();
+  return text === '' ? undefined : text.slice(0, 255);
+}
+
+function hiddenColumns(table: TableDefinition, where: TableLocation): Set<string> {
+  return new Set(pseudonymizedColumns(table.columns, where.pseudonymized ?? []));
 }
 
 /** An existing table's columns as the lake's column planner sees them. */
@@ -103,6 +122,8 @@ export interface TableUpdate {
   /** The table was read another way (gzip JSON Lines) and now reads Parquet. */
   readonly switchedFormat: boolean;
   readonly addedScopes: readonly string[];
+  /** Columns whose comment now says they are pseudonymised, or no longer does. */
+  readonly recommentedColumns: readonly string[];
 }
 
 /**
@@ -117,14 +138,26 @@ export function updatedTableInput(table: Table, definition: TableDefinition, whe
   const dataset = datasetOfTable(definition);
   const { scopeKey } = specOf(dataset.source);
   const existing = new Set((table.StorageDescriptor?.Columns ?? []).map((column) => column.Name));
-  const added = definition.columns.filter((column) => !existing.has(column.name)).map(glueColumn);
+  const hidden = hiddenColumns(definition, where);
+  const added = definition.columns.filter((column) => !existing.has(column.name)).map((column) => glueColumn(column, hidden.has(column.name)));
+  // Only the lake's own columns are told of pseudonymisation; columns people added keep their comments.
+  const lakeColumns = new Set(definition.columns.map((column) => column.name));
+  const recommented: string[] = [];
+  const columns = (table.StorageDescriptor?.Columns ?? []).map((column) => {
+    if (!column.Name || !lakeColumns.has(column.Name)) return column;
+    const comment = withPseudonymizedNote(column.Comment, hidden.has(column.Name));
+    if ((comment ?? '') === (column.Comment?.trim() ?? '')) return column;
+    recommented.push(column.Name);
+    const { Comment: _old, ...rest } = column;
+    return comment ? { ...rest, Comment: comment } : rest;
+  });
   const parameters = { ...(table.Parameters ?? {}) };
   const valuesKey = `projection.${scopeKey}.values`;
   const known = (parameters[valuesKey] ?? '').split(',').filter((scope) => scope !== '');
   const addedScopes = (where.scopes[dataset.source] ?? []).filter((scope) => !known.includes(scope));
   const descriptor = table.StorageDescriptor ?? {};
   const switchedFormat = descriptor.SerdeInfo?.SerializationLibrary !== QUERY_FORMAT.glue.serializationLibrary;
-  if (added.length === 0 && addedScopes.length === 0 && !switchedFormat) return undefined;
+  if (added.length === 0 && addedScopes.length === 0 && !switchedFormat && recommented.length === 0) return undefined;
   if (addedScopes.length > 0) parameters[valuesKey] = [...known, ...addedScopes].join(',');
   if (switchedFormat) {
     parameters.classification = QUERY_FORMAT.glue.classification;
@@ -142,11 +175,12 @@ export function updatedTableInput(table: Table, definition: TableDefinition, whe
       StorageDescriptor: {
         ...descriptor,
         ...(switchedFormat ? storage() : {}),
-        Columns: [...(descriptor.Columns ?? []), ...added],
+        Columns: [...columns, ...added],
       },
     },
     addedColumns: added.map((column) => column.Name!),
     switchedFormat,
     addedScopes,
+    recommentedColumns: recommented,
   };
 }

@@ -12,6 +12,8 @@ export interface TableChange {
   readonly addedColumns: readonly string[];
   readonly switchedFormat: boolean;
   readonly addedScopes: readonly string[];
+  /** Columns whose comment now says they are pseudonymised, or no longer does; absent when none. */
+  readonly recommentedColumns?: readonly string[];
 }
 
 export interface GlueTablesOptions extends TableLocation {
@@ -97,8 +99,15 @@ export class GlueTables {
         VersionId: table.VersionId,
       }),
     );
-    const { addedColumns, switchedFormat, addedScopes } = update;
-    return { table: table.Name ?? '', action: 'updated', addedColumns, switchedFormat, addedScopes };
+    const { addedColumns, switchedFormat, addedScopes, recommentedColumns } = update;
+    return {
+      table: table.Name ?? '',
+      action: 'updated',
+      addedColumns,
+      switchedFormat,
+      addedScopes,
+      ...(recommentedColumns.length > 0 ? { recommentedColumns } : {}),
+    };
   }
 
   private async getTable(name: string): Promise<Table | undefined> {

@@ -11,15 +11,17 @@ import { ConfigError, messageOf } from '../errors.js';
 import { HttpClient, defaultHttpDeps, type HttpDeps } from '../http/http-client.js';
 import type { LandingDeps } from '../landing/landing-deps.js';
 import { LakeTableCatalog, lakeTables, type TableDefinition } from '../lake/table-catalog.js';
+import { pseudonymizeWarnings } from '../lake/pseudonymized-columns.js';
 import { DuckDbEngine } from '../query/duckdb-engine.js';
 import { S3Sink } from '../sinks/s3-sink.js';
-import { describePeriod, type ScopeRef, type Source } from '../sources/index.js';
+import { describePeriod, tableName, type ScopeRef, type Source } from '../sources/index.js';
 import { EnterpriseSource } from '../sources/enterprise/index.js';
 import { EventOutbox } from './event-outbox.js';
 import { readFunctionConfig, type FunctionConfig } from './function-config.js';
 import { GlueTables } from './glue-tables.js';
 import { LandQueue } from './land-queue.js';
 import { NamedQueries } from './named-queries.js';
+import { PseudonymKeySecret } from './pseudonym-key-secret.js';
 import { ReportEvents } from './report-events.js';
 import { SecretsCredentials } from './secrets-credentials.js';
 import type { LogSink } from './sync-telemetry.js';
@@ -89,6 +91,9 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
     log.warn('retrying', { what: label, attempt: attempt.attempt, delayMs: attempt.delayMs, reason: attempt.reason }),
   );
   const credentials = new SecretsCredentials({ secretIds: config.orgSecrets, provider: clients.secrets });
+  const pseudonymize = config.pseudonymize
+    ? new PseudonymKeySecret({ secretId: config.pseudonymize.keySecret, provider: clients.secrets }).pseudonymization(config.pseudonymize.columns)
+    : undefined;
   const api = dockerApi({ apiUrl: config.engine.apiUrl, hubUrl: config.engine.hubUrl, credentials, http, now });
   const sources = new Map<string, Source>();
   const sourceFor = (scope: ScopeRef): Source => {
@@ -108,6 +113,7 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
     lakeUri: sink.location,
     scopes: { enterprise: config.orgs },
     firstPeriod: config.firstReportDate,
+    pseudonymized: pseudonymize?.columns,
     onChange: (change) => log.info(`Glue table ${change.action}`, { ...change }),
   });
   const queries = new NamedQueries({ client: clients.athena, workGroup: config.athenaWorkGroup, databaseName: config.glueDatabase });
@@ -139,12 +145,16 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
       now,
       idleTimeoutMs: 60_000,
       onRetry: (ref, attempt, reason) => log.warn('retrying', { what: `landing ${describePeriod(ref)}`, attempt, reason }),
+      pseudonymize,
     },
     ensureTables: async () => {
-      for (const table of await lakeTables(sink)) {
+      const tables = await lakeTables(sink);
+      for (const table of tables) {
         await catalog.refresh(table, TABLE_RECORD_REFRESH_MS);
         await mirror(table);
       }
+      const named = tables.map((table) => ({ table: tableName({ source: table.source, name: table.dataset, cadence: table.cadence }), columns: table.columns }));
+      for (const warning of pseudonymizeWarnings(pseudonymize?.columns ?? [], named, 'query.pseudonymize')) log.warn(warning);
     },
   };
 }
