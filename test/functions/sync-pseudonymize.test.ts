@@ -102,7 +102,7 @@ describe('Handler: sync with query.pseudonymize', () => {
     harness = await start('hub_username', null);
 
     // Act
-    const answer = (await harness.syncHandler()({}, lambdaContext())) as { landed: number; failed: { reason: string }[] };
+    const answer = await harness.syncHandler()({}, lambdaContext());
 
     // Assess
     expect(answer.landed).toBe(0);

@@ -41,12 +41,17 @@ describe('Class: PseudonymKeySecret', () => {
   ])('says what to do about %s, naming the secret and never its value', async (_label, arrange, message) => {
     arrange();
 
-    const failure = await keySecret().pads().catch((error: unknown) => error as Error);
+    const failure = await keySecret()
+      .pads()
+      .then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
 
     expect(failure).toBeInstanceOf(ConfigError);
-    expect(failure.message).toMatch(message);
-    expect(failure.message).toMatch(/PseudonymKeySecret/);
-    expect(failure.message).not.toContain('fake-short');
+    expect(failure!.message).toMatch(message);
+    expect(failure!.message).toMatch(/PseudonymKeySecret/);
+    expect(failure!.message).not.toContain('fake-short');
   });
 });
 
