@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { REPORT_EVENT_SOURCE, REPORT_LANDED_DETAIL_TYPE } from '../shared/aws/report-events.js';
 import { PLACEHOLDER_ORG, type StackConfig } from './config/stack-config.js';
 import { OrgSecrets } from './constructs/org-secrets.js';
+import { PseudonymKey } from './constructs/pseudonym-key.js';
 import { QueryLayer } from './constructs/query-layer.js';
 import { ReportLake } from './constructs/report-lake.js';
 import { ReportSync } from './constructs/report-sync.js';
@@ -22,6 +23,8 @@ export interface DockerReportsStackProps extends StackProps {
 export class DockerReportsStack extends Stack {
   readonly lake: ReportLake;
   readonly secrets: OrgSecrets;
+  /** Present when `query.pseudonymize` names columns. */
+  readonly pseudonymKey: PseudonymKey | undefined;
   readonly query: QueryLayer;
   readonly sync: ReportSync;
   readonly alarms: SyncAlarms;
@@ -57,6 +60,8 @@ export class DockerReportsStack extends Stack {
       existing: config.secrets.existing,
       removalPolicy,
     });
+    this.pseudonymKey =
+      config.query.pseudonymize.length > 0 ? new PseudonymKey(this, 'PseudonymKey', { columns: config.query.pseudonymize, removalPolicy }) : undefined;
     this.query = new QueryLayer(this, 'Query', {
       lake: this.lake,
       databaseName: config.query.databaseName,
@@ -70,6 +75,7 @@ export class DockerReportsStack extends Stack {
       query: this.query,
       schedules: config.schedules,
       firstReportDate: config.query.firstReportDate,
+      pseudonymKey: this.pseudonymKey,
       ...config.sync,
     });
     this.alarms = new SyncAlarms(this, 'Alarms', {
@@ -84,6 +90,7 @@ export class DockerReportsStack extends Stack {
       secrets: this.secrets,
       query: this.query,
       firstReportDate: config.query.firstReportDate,
+      pseudonymKey: this.pseudonymKey,
       dockerApiUrl: config.sync.dockerApiUrl,
       dockerHubUrl: config.sync.dockerHubUrl,
       accessLogRemovalPolicy: removalPolicy,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { columnNameProblem } from '../../shared/lake/pseudonymized-columns.js';
 import { isReportDate, segmentSchema } from '../../shared/names.js';
 import { cronProblem } from './cron.js';
 
@@ -133,6 +134,20 @@ const querySchema = z.strictObject({
   bytesScannedCutoffMiB: z.number().int().min(10).default(10 * 1024),
   /** The earliest report date partition projection offers. @default '2026-01-01' */
   firstReportDate: z.string().refine(isReportDate, 'must be a real date written YYYY-MM-DD').default('2026-01-01'),
+  /**
+   * Columns the query copies hold as keyed hashes (HMAC-SHA-256, hex) instead of their values, named as the
+   * tables spell them (`hub_username`, `ip_address`); the audit CSVs keep the originals. A non-empty list
+   * creates a secret with a generated key. @default [] (none)
+   */
+  pseudonymize: z
+    .array(
+      z.string().superRefine((name, ctx) => {
+        const problem = columnNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    )
+    .refine((names) => new Set(names).size === names.length, 'must not repeat a column')
+    .default([]),
 });
 
 const alarmsSchema = z.strictObject({

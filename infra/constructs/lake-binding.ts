@@ -4,6 +4,7 @@ import { FUNCTION_ENV } from '../../shared/aws/function-config.js';
 import { REPORT_EVENT_SOURCE } from '../../shared/aws/report-events.js';
 import type { LakeFunction } from './lake-function.js';
 import type { OrgSecrets } from './org-secrets.js';
+import type { PseudonymKey } from './pseudonym-key.js';
 import type { QueryLayer } from './query-layer.js';
 import type { ReportLake } from './report-lake.js';
 
@@ -20,6 +21,8 @@ export interface LakeBindingProps {
   readonly dockerApiUrl?: string;
   /** @default Docker Hub */
   readonly dockerHubUrl?: string;
+  /** The key of the columns the query copies pseudonymise (and those columns). @default none */
+  readonly pseudonymKey?: PseudonymKey;
 }
 
 /** The bus the engine's events go to: the landing events and the API's sync requests. */
@@ -37,6 +40,7 @@ export function bindLake(fn: LakeFunction, props: LakeBindingProps): void {
   for (const [name, value] of Object.entries(lakeEnvironment(fn, props))) fn.function.addEnvironment(name, value);
   props.lake.grantLanding(fn.role);
   props.secrets.grantRead(fn.role);
+  props.pseudonymKey?.grantRead(fn.role);
   props.query.grantTableSync(fn.role);
   grantPutLakeEvents(fn.role);
 }
@@ -53,6 +57,13 @@ function lakeEnvironment(fn: LakeFunction, props: LakeBindingProps): Record<stri
     [FUNCTION_ENV.eventBusName]: LAKE_EVENT_BUS,
     ...(props.dockerApiUrl ? { DOCKER_API_URL: props.dockerApiUrl } : {}),
     ...(props.dockerHubUrl ? { DOCKER_HUB_URL: props.dockerHubUrl } : {}),
+    ...(props.pseudonymKey
+      ? {
+          [FUNCTION_ENV.pseudonymize]: props.pseudonymKey.columns.join(','),
+          // The secret's ARN: the value is read at run time, through Powertools Parameters.
+          [FUNCTION_ENV.pseudonymKeySecret]: props.pseudonymKey.secret.secretArn,
+        }
+      : {}),
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
 }

@@ -36,7 +36,7 @@ describe('Function: parseStackConfig', () => {
         workerMaxConcurrency: 4,
         workerMaxReceiveCount: 3,
       },
-      query: { databaseName: 'docker_reports', workGroupName: 'docker-reports', bytesScannedCutoffMiB: 10240, firstReportDate: '2026-01-01' },
+      query: { databaseName: 'docker_reports', workGroupName: 'docker-reports', bytesScannedCutoffMiB: 10240, firstReportDate: '2026-01-01', pseudonymize: [] },
       alarms: { noLandingHours: 36 },
       api: { rateLimit: 10, burstLimit: 20, syncRateLimit: 1, syncBurstLimit: 2, cloudWatchRole: true },
     });
