@@ -3,10 +3,11 @@ import { ConfigError } from '../shared/errors.js';
 import { dockerApi } from '../shared/docker/docker-api.js';
 import { HttpClient, defaultHttpDeps, type Attempt } from '../shared/http/http-client.js';
 import { LakeTableCatalog } from '../shared/lake/table-catalog.js';
+import { PeriodLeases } from '../shared/lease/index.js';
 import { DEFAULT_DUCKDB_SETTINGS, DuckDbEngine, LEAN_DUCKDB_SETTINGS } from '../shared/query/index.js';
 import type { LakeSink } from '../shared/sinks/lake-sink.js';
 import { openSink } from '../shared/sinks/open-sink.js';
-import type { ScopeRef, Source } from '../shared/sources/index.js';
+import { describePeriod, type ScopeRef, type Source } from '../shared/sources/index.js';
 import { EnterpriseSource } from '../shared/sources/enterprise/index.js';
 import type { SyncDeps } from '../shared/sync/index.js';
 import type { CliIo } from './cli-io.js';
@@ -24,7 +25,7 @@ export interface CliRuntime {
   readonly now: () => Date;
   sourceFor(scope: ScopeRef): Source;
   /** The engine's dependencies over a lake, minus what each run adds (events, afterLanding). */
-  lake(sink: LakeSink): Pick<SyncDeps, 'sourceFor' | 'sink' | 'catalog' | 'engine' | 'now'>;
+  lake(sink: LakeSink): Pick<SyncDeps, 'sourceFor' | 'sink' | 'catalog' | 'engine' | 'leases' | 'now'>;
   /** Opens the lake a `--dest` names (a folder, or s3://bucket/prefix). */
   openLake(destination: string): Promise<LakeSink>;
   close(): Promise<void>;
@@ -59,7 +60,19 @@ export function createCliRuntime(io: CliIo, options: CliRuntimeOptions = {}): Cl
     credentials,
     now,
     sourceFor,
-    lake: (sink) => ({ sourceFor, sink, catalog: new LakeTableCatalog(sink, now), engine: engineFor(sink), now }),
+    lake: (sink) => ({
+      sourceFor,
+      sink,
+      catalog: new LakeTableCatalog(sink, now),
+      engine: engineFor(sink),
+      leases: new PeriodLeases(sink, {
+        now,
+        reclaimFromDeadProcesses: true,
+        onWait: (ref, holder, until) =>
+          io.stderr.write(`waiting for ${describePeriod(ref)}: another run is landing it (${holder.host}, pid ${holder.pid}, lease until ${until.toISOString()}).\n`),
+      }),
+      now,
+    }),
     openLake: (destination) => openSink(destination, env),
     close: async () => engine?.close(),
   };

@@ -20,6 +20,12 @@ export interface ApiHandlerDeps extends Pick<Observability, 'logger'>, HandlerDe
  * result. The API itself (routes, validation, landing on demand, pre-signed
  * redirects) is shared/api, the same one `docker-reports serve` runs.
  */
+/**
+ * A download of a report another request (or the sync) is landing waits this
+ * long for that landing, within API Gateway's 29 s, then answers 503.
+ */
+const API_LEASE_WAIT_MS = 20_000;
+
 export function createApiHandler(deps: ApiHandlerDeps) {
   let api: ReportsApi | undefined;
   const corsOrigins = allowedOrigins(deps.env);
@@ -28,7 +34,9 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     // The signer and the sync requests use the same clients as the runtime.
     const s3 = deps.clients?.s3 ?? new S3Client({});
     const eventBridge = deps.clients?.eventBridge ?? new EventBridgeClient({});
-    const { config, runtime } = lazyLakeRuntime({ ...deps, clients: { ...deps.clients, s3, eventBridge } }, deps.logger)();
+    const { config, runtime } = lazyLakeRuntime({ ...deps, clients: { ...deps.clients, s3, eventBridge } }, deps.logger, {
+      leaseWaitMs: API_LEASE_WAIT_MS,
+    })();
     return new ReportsApi({
       orgs: config.orgs,
       sink: runtime.sink,

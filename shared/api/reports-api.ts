@@ -1,7 +1,9 @@
 import {
   DockerReportsError,
   IntegrityError,
+  LakeError,
   NotFoundError,
+  PeriodBusyError,
   TransportError,
   UpstreamHttpError,
   isAuthError,
@@ -187,6 +189,8 @@ function periodOf(route: { org: string; type: string; cadence: string }, date: s
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof NotFoundError) return new ApiError(404, 'not found');
+  if (error instanceof LakeError) return new ApiError(500, 'the lake could not be read or written; the operator can find why in the logs');
+  if (error instanceof PeriodBusyError) return new ApiError(503, 'the report is being landed by another request; try again in a minute');
   if (isAuthError(error)) {
     return new ApiError(502, "Docker refused this lake's credentials for the org; an operator must rotate its OAT");
   }

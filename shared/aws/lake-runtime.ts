@@ -12,6 +12,7 @@ import { HttpClient, defaultHttpDeps, type HttpDeps } from '../http/http-client.
 import type { LandingDeps } from '../landing/landing-deps.js';
 import { LakeTableCatalog, lakeTables, type TableDefinition } from '../lake/table-catalog.js';
 import { pseudonymizeWarnings } from '../lake/pseudonymized-columns.js';
+import { PeriodLeases } from '../lease/period-leases.js';
 import { DuckDbEngine } from '../query/duckdb-engine.js';
 import { S3Sink } from '../sinks/s3-sink.js';
 import { describePeriod, tableName, type ScopeRef, type Source } from '../sources/index.js';
@@ -54,6 +55,11 @@ export interface LakeRuntimeOptions {
   readonly now?: () => Date;
   /** Where staged files and DuckDB's spill go. @default the system's temporary folder (/tmp in Lambda) */
   readonly spoolDir?: string;
+  /**
+   * How long a landing waits for another invocation's landing of the same
+   * period (the API answers within 29 s, the sync may wait longer). @default 300 000
+   */
+  readonly leaseWaitMs?: number;
 }
 
 /** The engine's parts as a Lambda uses them: the lake in S3, Docker with OATs from Secrets Manager, Glue, Athena, EventBridge, SQS. */
@@ -142,6 +148,11 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
       sink,
       catalog,
       engine,
+      leases: new PeriodLeases(sink, {
+        now,
+        waitMs: options.leaseWaitMs ?? 300_000,
+        onWait: (ref, holder, until) => log.info('waiting for another landing of the period', { report: describePeriod(ref), holder: { ...holder }, until: until.toISOString() }),
+      }),
       now,
       idleTimeoutMs: 60_000,
       onRetry: (ref, attempt, reason) => log.warn('retrying', { what: `landing ${describePeriod(ref)}`, attempt, reason }),
@@ -176,12 +187,16 @@ export interface HandlerDeps {
  * (a bad environment fails that invocation, with what to fix) and kept for
  * the execution environment's next ones.
  */
-export function lazyLakeRuntime(deps: HandlerDeps, log: LogSink): () => { config: FunctionConfig; runtime: LakeRuntime } {
+export function lazyLakeRuntime(
+  deps: HandlerDeps,
+  log: LogSink,
+  options: Pick<LakeRuntimeOptions, 'leaseWaitMs'> = {},
+): () => { config: FunctionConfig; runtime: LakeRuntime } {
   let built: { config: FunctionConfig; runtime: LakeRuntime } | undefined;
   return () => {
     if (!built) {
       const config = readFunctionConfig(deps.env);
-      built = { config, runtime: createLakeRuntime({ config, log, clients: deps.clients, http: deps.http, now: deps.now, spoolDir: deps.spoolDir }) };
+      built = { config, runtime: createLakeRuntime({ config, log, clients: deps.clients, http: deps.http, now: deps.now, spoolDir: deps.spoolDir, ...options }) };
     }
     return built;
   };

@@ -6,6 +6,7 @@ import { auditFileKey } from '../lake/layout.js';
 import { MANIFEST_VERSION, type ManifestFile } from '../lake/manifest.js';
 import { readCsvHeader } from '../query/csv-header.js';
 import type { LocalCsv } from '../query/parquet-encoder.js';
+import type { HeldLease } from '../lease/period-leases.js';
 import type { StagedFile } from '../sinks/lake-sink.js';
 import { describePeriod, type ListedPeriod } from '../sources/model.js';
 import type { Source } from '../sources/source.js';
@@ -21,6 +22,8 @@ export interface LandRequest {
   readonly replace: boolean;
   /** Keys the lake holds of the period (audit files, query partition), removed when the new landing does not name them. */
   readonly held: readonly string[];
+  /** The period's lease, confirmed before the manifest is written. */
+  readonly lease?: HeldLease;
 }
 
 /** Writes of a staged file: 1 MiB at a time, fewer turns of the event loop than the default 64 KiB. */
@@ -74,6 +77,7 @@ export async function landPeriod(source: Source, request: LandRequest, deps: Lan
       columns: columnPlan,
       replacing: request.replace,
       held: request.held,
+      lease: request.lease,
       deps,
       manifest: (query) => ({
         manifest_version: MANIFEST_VERSION,

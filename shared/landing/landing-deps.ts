@@ -4,6 +4,7 @@ import type { TableCatalog } from '../lake/table-catalog.js';
 import type { ColumnPlan } from '../lake/table-columns.js';
 import type { DuckDbEngine } from '../query/duckdb-engine.js';
 import type { Pseudonymization } from '../query/pseudonymize.js';
+import type { PeriodLeases } from '../lease/period-leases.js';
 import type { PeriodRef } from '../sources/model.js';
 
 export interface LandingDeps {
@@ -12,6 +13,8 @@ export interface LandingDeps {
   /** Converts the query copies. */
   readonly engine: DuckDbEngine;
   readonly now: () => Date;
+  /** One landing of a period at a time, across runs sharing the lake. */
+  readonly leases: PeriodLeases;
   /** Longest silence in a download before it is given up. */
   readonly idleTimeoutMs: number;
   /** Attempts of a file when its download breaks, stalls or comes out short. @default 3 */

@@ -3,6 +3,7 @@ import { manifestText, type Manifest } from '../lake/manifest.js';
 import type { ColumnPlan } from '../lake/table-columns.js';
 import { QUERY_FORMAT } from '../query/query-format.js';
 import type { LocalCsv } from '../query/parquet-encoder.js';
+import type { HeldLease } from '../lease/period-leases.js';
 import type { StagedFile } from '../sinks/lake-sink.js';
 import type { PeriodRef } from '../sources/model.js';
 import { partitionColumns } from '../sources/source-specs.js';
@@ -23,6 +24,8 @@ export interface PublishRequest {
   /** Keys the lake holds of the period; those the new landing does not name are removed after its manifest. */
   readonly held: readonly string[];
   readonly deps: LandingDeps;
+  /** Confirmed (renewed) right before the manifest: a landing whose lease was taken over stops there. */
+  readonly lease?: HeldLease;
   /** The manifest, given the query copy's entry. */
   readonly manifest: (query: Manifest['query']) => Manifest;
 }
@@ -56,7 +59,8 @@ export async function publishPeriod(request: PublishRequest): Promise<Omit<Lande
       return stats;
     };
     const publishFiles = async () => {
-      // While a period is replaced it is not landed: a manifest never vouches for files it does not describe.
+      // A manifest never vouches for files it does not describe: a replaced period's goes while its files are
+      // overwritten (after the new copy was converted; its old query copy stays readable until the new one is in).
       if (request.replacing) await sink.delete(manifestKey(ref));
       await Promise.all(
         files.map((file) => file.staged?.publish(file.key, { contentType: file.gzip ? CONTENT_TYPES.gzip : CONTENT_TYPES.csv })),
@@ -79,6 +83,7 @@ export async function publishPeriod(request: PublishRequest): Promise<Omit<Lande
       columns: request.columns.fields,
       ...(stats.pseudonymized ? { pseudonymized: [...stats.pseudonymized] } : {}),
     });
+    await request.lease?.confirm();
     await sink.write(manifestKey(ref), manifestText(manifest), { contentType: 'application/json' });
     const named = new Set([...files.map((file) => file.key), queryKey, manifestKey(ref)]);
     await Promise.all(request.held.filter((key) => !named.has(key)).map((key) => sink.delete(key)));

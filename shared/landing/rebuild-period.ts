@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { columnsInCallOrder } from '../lake/columns-in-call-order.js';
 import { manifestKey } from '../lake/layout.js';
 import { MANIFEST_VERSION, parseManifest } from '../lake/manifest.js';
+import type { HeldLease } from '../lease/period-leases.js';
 import type { LocalCopy } from '../sinks/lake-sink.js';
 import type { PeriodRef } from '../sources/model.js';
 import { TOOL } from '../version.js';
@@ -12,6 +13,8 @@ export interface RebuildRequest {
   readonly ref: PeriodRef;
   /** Keys the lake holds of the period; the query partition's are replaced by the one new copy. */
   readonly held: readonly string[];
+  /** The period's lease, confirmed before the manifest is written. */
+  readonly lease?: HeldLease;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function rebuildPeriod(request: RebuildRequest, deps: LandingDeps):
       columns: await plan,
       replacing: false,
       held: request.held,
+      lease: request.lease,
       deps,
       manifest: (query) => ({ ...landed, manifest_version: MANIFEST_VERSION, query, tool: { name: TOOL.name, version: TOOL.version } }),
     });

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { isAuthError, messageOf } from '../errors.js';
 import type { LandedPeriod, LandingDeps } from '../landing/landing-deps.js';
+import type { PeriodLeases } from '../lease/period-leases.js';
 import type { TableCatalog } from '../lake/table-catalog.js';
 import type { DuckDbEngine } from '../query/duckdb-engine.js';
 import type { Pseudonymization } from '../query/pseudonymize.js';
@@ -24,6 +25,8 @@ export interface SyncDeps {
   readonly sink: LakeSink;
   readonly catalog: TableCatalog;
   readonly engine: DuckDbEngine;
+  /** One landing of a period at a time, across runs sharing the lake. */
+  readonly leases: PeriodLeases;
   readonly now: () => Date;
   /** Longest silence in a download before it is given up. @default 60 000 */
   readonly idleTimeoutMs?: number;
@@ -70,7 +73,12 @@ export async function syncLake(options: SyncOptions, deps: SyncDeps): Promise<Sy
     emit({ kind: 'landing', ref, bytes: itemBytes(item) });
     try {
       const result = await runItem(item, source, landingDeps(deps, emit));
-      if (!result) return;
+      if (!result) {
+        // Another run landed it while this one waited for it, or since planning.
+        summary.skipped += 1;
+        emit({ kind: 'notice', message: `${describePeriod(ref)} was landed by another run meanwhile.` });
+        return;
+      }
       if (result.action === 'rebuilt') summary.rebuilt.push(result);
       else {
         await deps.afterLanding?.(result);
@@ -109,6 +117,7 @@ function landingDeps(deps: SyncDeps, emit: (event: SyncEvent) => void): LandingD
     sink: deps.sink,
     catalog: deps.catalog,
     engine: deps.engine,
+    leases: deps.leases,
     now: deps.now,
     idleTimeoutMs: deps.idleTimeoutMs ?? 60_000,
     onBytes: (count) => emit({ kind: 'bytes', count }),

@@ -3,6 +3,7 @@ import { dockerApi } from '../../shared/docker/docker-api.js';
 import { HttpClient } from '../../shared/http/http-client.js';
 import type { RetryPolicy } from '../../shared/http/retry-policy.js';
 import { LakeTableCatalog } from '../../shared/lake/table-catalog.js';
+import { PeriodLeases, type PeriodLeaseOptions } from '../../shared/lease/index.js';
 import { DuckDbEngine } from '../../shared/query/index.js';
 import type { LakeSink } from '../../shared/sinks/lake-sink.js';
 import type { ScopeRef, Source } from '../../shared/sources/index.js';
@@ -42,7 +43,7 @@ export interface TestEngine {
 export function engineFor(
   sim: Simulator,
   sink: LakeSink,
-  options: { policy?: Partial<RetryPolicy>; idleTimeoutMs?: number } = {},
+  options: { policy?: Partial<RetryPolicy>; idleTimeoutMs?: number; leases?: PeriodLeaseOptions } = {},
 ): TestEngine {
   const sleeps: number[] = [];
   const events: SyncEvent[] = [];
@@ -87,6 +88,7 @@ export function engineFor(
           sink,
           catalog: new LakeTableCatalog(sink, () => new Date()),
           engine,
+          leases: new PeriodLeases(sink, { pollMs: 50, reclaimFromDeadProcesses: true, ...options.leases }),
           now: () => new Date(),
           idleTimeoutMs: options.idleTimeoutMs,
           onEvent: (event) => {

@@ -111,6 +111,22 @@ describe('docker-reports serve', () => {
     expect(await filesUnder(lake.path)).toContain(manifestKey(dailyRef(newest)));
   });
 
+  it('lands a report asked for by several requests at once only once: the others wait for that landing', async () => {
+    // Prepare
+    const date = daily[2]!;
+    await new FsSink(lake.path).delete(manifestKey(dailyRef(date)));
+
+    // Act
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => api(`/orgs/acme/reports/usage_pulls/daily/${date}/download?redirect=false`).then((response) => response.status)),
+    );
+
+    // Assess
+    expect(answers).toEqual([200, 200, 200]);
+    expect(sim.stats.storage).toBe(1);
+    expect(await filesUnder(lake.path)).toContain(manifestKey(dailyRef(date)));
+  });
+
   it('answers the URL as JSON with ?redirect=false, valid at most 5 minutes', async () => {
     const answer = (await (await api(`/orgs/acme/reports/usage_pulls/daily/${daily[1]}/download?redirect=false`)).json()) as {
       url: string;

@@ -14,7 +14,8 @@ import { createSimulator, type Simulator } from '../../../simulator/index.js';
 import { engineFor, orgScopes, type TestEngine } from '../../support/engine.js';
 import { filesUnder } from '../../support/lake-files.js';
 import { lakeRowsByOrg, queryObjectsByPartition, servedRows } from '../../support/lake-rows.js';
-import { startLocalS3, type LocalS3 } from '../../support/local-s3.js';
+import { startConditionalS3 } from '../../support/conditional-s3.js';
+import type { LocalS3 } from '../../support/local-s3.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const DAILY = { enterprise: { names: ['usage_pulls'], cadences: ['daily'] } };
@@ -40,6 +41,9 @@ class ManifestsFail implements LakeSink {
   list = (prefix: string) => this.inner.list(prefix);
   folders = (prefix: string) => this.inner.folders(prefix);
   delete = (key: string) => this.inner.delete(key);
+  createIfAbsent = (key: string, text: string) => this.inner.createIfAbsent(key, text);
+  readVersioned = (key: string) => this.inner.readVersioned(key);
+  replaceIfVersion = (key: string, text: string, version: string) => this.inner.replaceIfVersion(key, text, version);
   stage = (key: string) => this.inner.stage(key);
   localCopy = (key: string) => this.inner.localCopy(key);
   prepare = () => this.inner.prepare();
@@ -113,12 +117,17 @@ describe('exact counts: one query object per period, however landings end or rac
     expect(await lakeRowsByOrg(lake.path, 'usage_pulls_daily')).toEqual(await served());
   });
 
-  it('two syncs racing into one folder lake end with exactly the rows Docker served', async () => {
+  const dailyCount = () => sim.orgs.reduce((sum, org) => sum + dailies(org).length, 0);
+
+  it('two syncs racing into one folder lake end with exactly the rows Docker served, each report downloaded once', async () => {
     // Act
     const [a, b] = await Promise.all([engine(new FsSink(lake.path)).sync({ filters: DAILY }), engine(new FsSink(lake.path)).sync({ filters: DAILY })]);
 
-    // Assess
+    // Assess: the leases made one run land each report; the other found it landed.
     expect([...a.failed, ...b.failed]).toEqual([]);
+    expect(a.landed.length + b.landed.length).toBe(dailyCount());
+    expect(sim.stats.storage).toBe(dailyCount());
+    expect((await filesUnder(lake.path)).filter((file) => file.includes('_leases/') && file.endsWith('.json'))).toEqual([]);
     await onePerPartition(lake.path);
     expect((await filesUnder(lake.path)).filter((file) => file.includes('.partial'))).toEqual([]);
     expect(await lakeRowsByOrg(lake.path, 'usage_pulls_daily')).toEqual(await served());
@@ -128,7 +137,8 @@ describe('exact counts: one query object per period, however landings end or rac
     let s3: LocalS3;
 
     beforeAll(async () => {
-      s3 = await startLocalS3();
+      // s3rver ignores If-None-Match and If-Match: the proxy enforces them as S3 does.
+      s3 = await startConditionalS3();
     });
 
     afterAll(async () => {
@@ -146,7 +156,7 @@ describe('exact counts: one query object per period, however landings end or rac
       }
     };
 
-    it('two syncs racing end with exactly the rows Docker served', async () => {
+    it('two syncs racing end with exactly the rows Docker served, each report downloaded once', async () => {
       // Prepare
       const bucket = await s3.createBucket();
       const sink = () => new S3Sink({ client: s3.client, bucket, prefix: 'lake' });
@@ -156,10 +166,34 @@ describe('exact counts: one query object per period, however landings end or rac
 
       // Assess
       expect([...a.failed, ...b.failed]).toEqual([]);
+      expect(a.landed.length + b.landed.length).toBe(dailyCount());
+      expect(sim.stats.storage).toBe(dailyCount());
+      const leases = await s3.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'lake/_leases/' }));
+      expect(leases.Contents ?? []).toEqual([]);
       await mirrorQueryTree(bucket, 'lake', lake.path);
       await onePerPartition(lake.path);
       expect(await lakeRowsByOrg(lake.path, 'usage_pulls_daily')).toEqual(await served());
     });
+  });
+
+  it('a failing run racing a healthy one loses nothing: every report ends landed and readable, and the next sync has nothing to do', async () => {
+    // Prepare: one run whose every manifest write fails (a full disk, S3 503s), one that works.
+    const failing = engine(new ManifestsFail(new FsSink(lake.path), () => true));
+    const healthy = engine(new FsSink(lake.path));
+
+    // Act
+    const [bad, good] = await Promise.all([failing.sync({ filters: DAILY }), healthy.sync({ filters: DAILY })]);
+    const repair = await engine(new FsSink(lake.path)).sync({ filters: DAILY });
+
+    // Assess
+    expect(bad.landed).toEqual([]);
+    expect(good.failed).toEqual([]);
+    expect(good.landed.length + repair.landed.length).toBe(dailyCount());
+    const after = await engine(new FsSink(lake.path)).sync({ filters: DAILY });
+    expect(after.landed).toEqual([]);
+    expect(after.skipped).toBe(dailyCount());
+    await onePerPartition(lake.path);
+    expect(await lakeRowsByOrg(lake.path, 'usage_pulls_daily')).toEqual(await served());
   });
 
   it('upgrades a lake of the first version in one sync: Parquet copies rebuilt from the audit CSV, no download, exact counts', async () => {
