@@ -174,8 +174,7 @@ describe('Class: ReportEvents, with an outbox', () => {
 
       // Assess
       await expect(publish).rejects.toThrow(
-        'EventBridge did not accept the landing event of acme/usage_pulls/daily/2026-06-16 (PutEvents failed: Service Unavailable), ' +
-          'and it could not be kept in the outbox to send later (SlowDown). The report is landed; its event was not sent.',
+        /^EventBridge did not accept the landing event of acme\/usage_pulls\/daily\/2026-06-16 \(PutEvents failed: Service Unavailable\), and it could not be kept in the outbox to send later \(the lake at s3:\/\/lake-bucket\/lake: writing _outbox\/\S+ failed: SlowDown\)\. The report is landed; its event was not sent\.$/,
       );
     });
 
