@@ -25,8 +25,21 @@ export function runCliProcess(
   env: Record<string, string | undefined>,
   options: { cwd?: string } = {},
 ): Promise<CliRun> {
+  return runProcess([process.execPath, BIN, ...argv], env, options);
+}
+
+/** Runs `command` (a program and its arguments) with only PATH and `env`, optionally in a folder or as another user. */
+export function runProcess(
+  command: readonly string[],
+  env: Record<string, string | undefined>,
+  options: { cwd?: string; uid?: number } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], { env: { PATH: process.env.PATH, ...env }, cwd: options.cwd });
+    const child = spawn(command[0]!, command.slice(1), {
+      env: { PATH: process.env.PATH, ...env },
+      cwd: options.cwd,
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));

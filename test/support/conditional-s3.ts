@@ -1,7 +1,6 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from './local-s3.js';
+import { localS3Client, startLocalS3, type LocalS3 } from './local-s3.js';
 
 /**
  * s3rver with S3's conditional writes: a proxy in front of it that answers
@@ -80,14 +79,7 @@ export async function startConditionalS3(): Promise<LocalS3 & { conditionalWrite
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new S3Client({
-    endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: LOCAL_S3_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = localS3Client(endpoint);
   return {
     endpoint,
     client,

@@ -15,13 +15,9 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
-/** A real S3-protocol server (s3rver) on loopback, with a client configured as an S3-compatible endpoint needs. */
-export async function startLocalS3(): Promise<LocalS3> {
-  const directory = await mkdtemp(join(tmpdir(), 'local-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
-  const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({
+/** A client of an S3-compatible endpoint on loopback: path-style, s3rver's keys, checksums only where required. */
+export function localS3Client(endpoint: string): S3Client {
+  return new S3Client({
     endpoint,
     forcePathStyle: true,
     region: 'us-east-1',
@@ -29,6 +25,15 @@ export async function startLocalS3(): Promise<LocalS3> {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+}
+
+/** A real S3-protocol server (s3rver) on loopback, with a client configured as an S3-compatible endpoint needs. */
+export async function startLocalS3(): Promise<LocalS3> {
+  const directory = await mkdtemp(join(tmpdir(), 'local-s3-'));
+  const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
+  const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localS3Client(endpoint);
   let buckets = 0;
   return {
     endpoint,

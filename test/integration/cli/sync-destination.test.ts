@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../../simulator/index.js';
-import { BIN, runCliInProcess, type CliRun } from '../../support/cli-runner.js';
+import { BIN, runCliInProcess, runProcess } from '../../support/cli-runner.js';
 import { simulatorEnv } from '../../support/engine.js';
 import { tempDir } from '../../support/temp-dir.js';
 
@@ -11,21 +11,6 @@ import { tempDir } from '../../support/temp-dir.js';
 const UNPRIVILEGED = 65_534;
 const isRoot = process.getuid?.() === 0;
 
-/** Runs `argv` (a program and its arguments) with the CLI's environment, optionally as another user. */
-function run(argv: readonly string[], env: Record<string, string>, options: { uid?: number } = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), {
-      env: { PATH: process.env.PATH, ...env },
-      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 /**
  * Whether a read-only bind mount can be made in a private mount namespace
@@ -102,7 +87,7 @@ describe('docker-reports sync into a folder it cannot write', () => {
     await mkdir(dest, { mode: 0o555 });
     await chmod(dest, 0o555);
 
-    const result = await run([process.execPath, BIN, ...sync(dest)], simulatorEnv(sim), isRoot ? { uid: UNPRIVILEGED } : {}).catch(
+    const result = await runProcess([process.execPath, BIN, ...sync(dest)], simulatorEnv(sim), isRoot ? { uid: UNPRIVILEGED } : {}).catch(
       (error: NodeJS.ErrnoException) => error,
     );
     if (result instanceof Error) {
@@ -127,7 +112,7 @@ describe('docker-reports sync into a folder it cannot write', () => {
       return;
     }
 
-    const result = await run(
+    const result = await runProcess(
       ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `${READ_ONLY_BIND} && exec "$@"`, dest, process.execPath, BIN, ...sync(dest)],
       simulatorEnv(sim),
     );

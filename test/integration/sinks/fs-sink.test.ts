@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +5,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LakeObject } from '../../../shared/sinks/lake-sink.js';
 import { FsSink } from '../../../shared/sinks/fs-sink.js';
+import { deadPid } from '../../support/dead-pid.js';
 
 const CSV_KEY = 'enterprise/usage_pulls/daily/org=acme/date=2026-06-16/usage_pulls_daily_2026-06-16.csv';
 const CSV = 'day,hub_username\n2026-06-16,"doe, jane"\n2026-06-16,zoë\n';
@@ -36,13 +35,10 @@ function breakingBody(): Readable {
 describe('Class: FsSink', () => {
   let root: string;
   let sink: FsSink;
-  let deadPid: number;
+  let exited: number;
 
   beforeAll(async () => {
-    // The pid of a process that has exited: its temporaries are stale.
-    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-    await once(child, 'exit');
-    deadPid = child.pid!;
+    exited = await deadPid();
   });
 
   beforeEach(async () => {
@@ -143,7 +139,7 @@ describe('Class: FsSink', () => {
     it('skips temporaries and folders', async () => {
       // Prepare
       await sink.write('lake/date=2026-06-16/r.csv', 'abc');
-      await writeFile(join(root, 'lake', 'date=2026-06-16', temporaryName('r2.csv', deadPid)), 'half');
+      await writeFile(join(root, 'lake', 'date=2026-06-16', temporaryName('r2.csv', exited)), 'half');
       await mkdir(join(root, 'lake', 'empty'), { recursive: true });
 
       // Act
@@ -181,7 +177,7 @@ describe('Class: FsSink', () => {
       // Prepare
       const folder = join(root, 'enterprise', 'date=2026-06-16');
       await mkdir(folder, { recursive: true });
-      const stale = temporaryName('usage_pulls_daily_2026-06-16.csv', deadPid);
+      const stale = temporaryName('usage_pulls_daily_2026-06-16.csv', exited);
       const live = temporaryName('_manifest.json', process.ppid);
       await writeFile(join(folder, stale), 'half a body');
       await writeFile(join(folder, live), '{}');
@@ -197,8 +193,8 @@ describe('Class: FsSink', () => {
 
     it("keeps another host's fresh temporary whatever its pid, and removes one a day old", async () => {
       // Prepare: the folder is shared with a machine whose pids mean nothing here.
-      const fresh = temporaryName('a.csv', deadPid, 'other-host');
-      const old = temporaryName('b.csv', deadPid, 'other-host');
+      const fresh = temporaryName('a.csv', exited, 'other-host');
+      const old = temporaryName('b.csv', exited, 'other-host');
       await writeFile(join(root, fresh), 'x');
       await writeFile(join(root, old), 'x');
       const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);

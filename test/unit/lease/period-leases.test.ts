@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +8,7 @@ import { FsSink } from '../../../shared/sinks/fs-sink.js';
 import type { PeriodRef } from '../../../shared/sources/index.js';
 import { startConditionalS3 } from '../../support/conditional-s3.js';
 import { S3Sink } from '../../../shared/sinks/s3-sink.js';
+import { deadPid } from '../../support/dead-pid.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const REF: PeriodRef = { source: 'enterprise', scope: 'acme', name: 'usage_pulls', cadence: 'daily', period: '2026-06-16' };
@@ -21,12 +20,10 @@ const foreignLease = (holder: { host: string; pid: number }, expiresAt: Date) =>
 describe('Class: PeriodLeases', () => {
   let lake: { path: string; remove: () => Promise<void> };
   let sink: FsSink;
-  let deadPid: number;
+  let exited: number;
 
   beforeAll(async () => {
-    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-    await once(child, 'exit');
-    deadPid = child.pid!;
+    exited = await deadPid();
   });
 
   beforeEach(async () => {
@@ -112,7 +109,7 @@ describe('Class: PeriodLeases', () => {
 
     it("takes over a lease of this host's process that no longer runs only where asked to", async () => {
       // Prepare
-      await sink.createIfAbsent(leaseKey(REF), foreignLease({ host: hostname(), pid: deadPid }, new Date(Date.now() + 60_000)));
+      await sink.createIfAbsent(leaseKey(REF), foreignLease({ host: hostname(), pid: exited }, new Date(Date.now() + 60_000)));
 
       // Act
       const strict = await new PeriodLeases(sink, { waitMs: 50, pollMs: 10 }).hold(REF, async () => 'landed').catch((error: unknown) => error);
