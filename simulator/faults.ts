@@ -1,13 +1,27 @@
 /** The Enterprise Data API's four operations. */
 export type ApiOperation = 'types' | 'list' | 'schema' | 'download';
-/** Operations whose answer a fault can replace: the Hub's token exchange and the API's. */
-export type AnsweredOperation = 'token' | ApiOperation;
+/**
+ * The DVP Data API's operations: `dvp-namespace` is `/`, `/namespaces` and
+ * `/namespaces/{ns}`; `dvp-years` is `.../exports/years`; `dvp-timespans` is
+ * `.../years/{y}/{weeks|months}` and `.../{n}`; `dvp-files` is `.../{n}/{view}`.
+ */
+export type DvpApiOperation = 'dvp-namespace' | 'dvp-years' | 'dvp-timespans' | 'dvp-files';
+/** Operations whose answer a fault can replace: the Hub's token exchange and login, and both APIs'. */
+export type AnsweredOperation = 'token' | 'dvp-login' | ApiOperation | DvpApiOperation;
 
-/** Narrows a fault to one org and, for answer faults, to some operations. */
+/** Narrows a fault to one org or namespace and, for answer faults, to some operations. */
 export interface FaultScope {
-  /** Only requests for this org (the path's org; the identifier for a token exchange). */
+  /**
+   * Only requests for this org or DVP namespace (the path's; for a token
+   * exchange or login, the identifier, or any namespace of that user).
+   */
   readonly org?: string;
-  /** Only these operations. @default the API's four; add 'token' to include the Hub */
+  /** The same as `org`, for a DVP namespace; `org` wins when both are given. */
+  readonly namespace?: string;
+  /**
+   * Only these operations. @default both APIs' (the Enterprise four and the
+   * DVP four); add 'token' or 'dvp-login' to include the Hub
+   */
   readonly operations?: readonly AnsweredOperation[];
 }
 
@@ -45,12 +59,15 @@ export interface FaultControls {
   shortBody(times?: number, missingBytes?: number, scope?: FaultScope): FaultControls;
   /** The next `times` storage downloads send `afterBytes` (default: half) and then nothing, connection open. */
   stallMidBody(times?: number, afterBytes?: number, scope?: FaultScope): FaultControls;
-  /** The next `times` download redirects hand out a pre-signed URL that has already expired. */
+  /**
+   * The next `times` download redirects, or DVP file URLs (one use per URL a
+   * files answer lists), hand out a pre-signed URL that has already expired.
+   */
   expiredUrl(times?: number, scope?: FaultScope): FaultControls;
   /** Every JWT issued so far is refused (401) from now on: expiry in the middle of a run. */
   expireTokens(): FaultControls;
   /** The next `times` answers of `operation` are a 200 that breaks the documented format. */
-  malformed(operation: 'types' | 'list' | 'schema', times?: number, style?: MalformedStyle, scope?: FaultScope): FaultControls;
+  malformed(operation: MalformableOperation, times?: number, style?: MalformedStyle, scope?: FaultScope): FaultControls;
   /** The next `times` listing pages asked with a `page_token` return that same token as `next_page_token`. */
   repeatPageToken(times?: number, scope?: FaultScope): FaultControls;
   /** Disarms every fault not used up yet (expired tokens stay expired). */
@@ -59,9 +76,14 @@ export interface FaultControls {
   pending(): number;
 }
 
+/** Operations that answer JSON a client parses, which a malformed fault can break. */
+export type MalformableOperation = 'types' | 'list' | 'schema' | 'dvp-login' | DvpApiOperation;
+
 /** What a request is, for matching faults. */
 export interface FaultTarget {
   readonly org: string | undefined;
+  /** For a Hub user's login or exchange: the namespaces it reads, each matching a scope's org too. */
+  readonly namespaces?: readonly string[];
   readonly operation: AnsweredOperation | 'storage';
 }
 
@@ -73,7 +95,7 @@ export type Fault =
   | { readonly kind: 'shortBody'; readonly missingBytes: number | undefined }
   | { readonly kind: 'stallMidBody'; readonly afterBytes: number | undefined }
   | { readonly kind: 'expiredUrl' }
-  | { readonly kind: 'malformed'; readonly operation: ApiOperation; readonly style: MalformedStyle }
+  | { readonly kind: 'malformed'; readonly operation: MalformableOperation; readonly style: MalformedStyle }
   | { readonly kind: 'repeatPageToken' };
 
 interface Armed {
@@ -83,7 +105,16 @@ interface Armed {
   readonly operations: readonly (AnsweredOperation | 'storage')[];
 }
 
-const API_OPERATIONS: readonly AnsweredOperation[] = ['types', 'list', 'schema', 'download'];
+const API_OPERATIONS: readonly AnsweredOperation[] = [
+  'types',
+  'list',
+  'schema',
+  'download',
+  'dvp-namespace',
+  'dvp-years',
+  'dvp-timespans',
+  'dvp-files',
+];
 
 /** The simulator's side of {@link FaultControls}: arms faults and hands each out when a request matches. */
 export class FaultBoard implements FaultControls {
@@ -92,31 +123,31 @@ export class FaultBoard implements FaultControls {
   constructor(private readonly onExpireTokens: () => void) {}
 
   rateLimit(times = 1, retryAfterSeconds = 1, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'rateLimit', retryAfterSeconds }, times, scope.org, scope.operations ?? API_OPERATIONS);
+    return this.arm({ kind: 'rateLimit', retryAfterSeconds }, times, scopeOf(scope), scope.operations ?? API_OPERATIONS);
   }
 
   serverError(times = 1, status: 500 | 502 | 503 | 504 = 500, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'serverError', status }, times, scope.org, scope.operations ?? API_OPERATIONS);
+    return this.arm({ kind: 'serverError', status }, times, scopeOf(scope), scope.operations ?? API_OPERATIONS);
   }
 
   notFound(times = 1, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'notFound' }, times, scope.org, scope.operations ?? API_OPERATIONS);
+    return this.arm({ kind: 'notFound' }, times, scopeOf(scope), scope.operations ?? API_OPERATIONS);
   }
 
   resetMidBody(times = 1, afterBytes?: number, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'resetMidBody', afterBytes: bytes(afterBytes) }, times, scope.org, ['storage']);
+    return this.arm({ kind: 'resetMidBody', afterBytes: bytes(afterBytes) }, times, scopeOf(scope), ['storage']);
   }
 
   shortBody(times = 1, missingBytes?: number, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'shortBody', missingBytes: bytes(missingBytes, 1) }, times, scope.org, ['storage']);
+    return this.arm({ kind: 'shortBody', missingBytes: bytes(missingBytes, 1) }, times, scopeOf(scope), ['storage']);
   }
 
   stallMidBody(times = 1, afterBytes?: number, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'stallMidBody', afterBytes: bytes(afterBytes) }, times, scope.org, ['storage']);
+    return this.arm({ kind: 'stallMidBody', afterBytes: bytes(afterBytes) }, times, scopeOf(scope), ['storage']);
   }
 
   expiredUrl(times = 1, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'expiredUrl' }, times, scope.org, ['download']);
+    return this.arm({ kind: 'expiredUrl' }, times, scopeOf(scope), ['download', 'dvp-files']);
   }
 
   expireTokens(): this {
@@ -124,12 +155,12 @@ export class FaultBoard implements FaultControls {
     return this;
   }
 
-  malformed(operation: 'types' | 'list' | 'schema', times = 1, style: MalformedStyle = 'shape', scope: FaultScope = {}): this {
-    return this.arm({ kind: 'malformed', operation, style }, times, scope.org, [operation]);
+  malformed(operation: MalformableOperation, times = 1, style: MalformedStyle = 'shape', scope: FaultScope = {}): this {
+    return this.arm({ kind: 'malformed', operation, style }, times, scopeOf(scope), [operation]);
   }
 
   repeatPageToken(times = 1, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'repeatPageToken' }, times, scope.org, ['list']);
+    return this.arm({ kind: 'repeatPageToken' }, times, scopeOf(scope), ['list']);
   }
 
   clear(): this {
@@ -147,7 +178,7 @@ export class FaultBoard implements FaultControls {
       (a) =>
         a.fault.kind === kind &&
         a.remaining > 0 &&
-        (a.org === undefined || a.org === target.org) &&
+        (a.org === undefined || a.org === target.org || (target.namespaces?.includes(a.org) ?? false)) &&
         a.operations.includes(target.operation),
     );
     if (!armed) return undefined;
@@ -161,6 +192,10 @@ export class FaultBoard implements FaultControls {
     this.armed.push({ fault, remaining: times, org, operations });
     return this;
   }
+}
+
+function scopeOf(scope: FaultScope): string | undefined {
+  return scope.org ?? scope.namespace;
 }
 
 function bytes(value: number | undefined, min = 0): number | undefined {

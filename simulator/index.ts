@@ -1,7 +1,7 @@
 /**
- * A simulator of Docker's Enterprise Data API, its Hub token exchange and the
- * pre-signed storage its downloads redirect to, for tests, benchmarks and
- * `docker-reports simulate`.
+ * A simulator of Docker's Enterprise Data API, the DVP Data API, the Hub's
+ * token exchange and login, and the pre-signed storage downloads go to, for
+ * tests, benchmarks and `docker-reports simulate`.
  */
 export { createSimulator, type ReportSchema, type Simulator } from './simulator.js';
 export {
@@ -14,7 +14,27 @@ export {
   type SimulatorOptions,
   type SizeFor,
 } from './simulator-options.js';
-export type { AnsweredOperation, ApiOperation, FaultControls, FaultScope, MalformedStyle } from './faults.js';
+export type {
+  AnsweredOperation,
+  ApiOperation,
+  DvpApiOperation,
+  FaultControls,
+  FaultScope,
+  MalformableOperation,
+  MalformedStyle,
+} from './faults.js';
+export {
+  DEFAULT_DVP_MONTHS,
+  DEFAULT_DVP_WEEKS,
+  DVP_TIMESPANS,
+  DVP_VIEWS,
+  type DvpNamespaceOptions,
+  type DvpOptions,
+  type DvpTimespan,
+  type DvpView,
+} from './dvp/dvp-options.js';
+export type { DvpControls, DvpExport, DvpExportFile } from './dvp/dvp-controls.js';
+export { DVP_BASE_PATH, LOGIN_PATH } from './dvp/dvp-paths.js';
 export type { SimulatorStats } from './stats.js';
 export type { CatalogReport } from './report-catalog.js';
 export { DEFAULT_REPORT_TYPES, type ReportTypeSpec, type SchemaField } from './report-definitions.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { SEGMENT_PATTERN, isReportDate } from '../shared/names.js';
+import { dvpOptionsSchema, resolveDvpOptions, type DvpOptions, type ResolvedDvpOptions } from './dvp/dvp-options.js';
 import { CADENCES, DEFAULT_REPORT_TYPES, type ReportTypeSpec } from './report-definitions.js';
 import type { SchemaChange } from './schema-changes.js';
 
@@ -44,8 +45,10 @@ export interface SimulatorOptions {
   readonly reportTypes?: readonly ReportTypeSpec[];
   /** Column changes from a date on; each date keeps its own schema. @default none */
   readonly schemaChanges?: readonly SchemaChange[];
-  /** The simulator's clock: report dates, JWT and URL expiry. @default () => new Date() */
+  /** The simulator's clock: report dates, DVP weeks and months, JWT and URL expiry. @default () => new Date() */
   readonly now?: () => Date;
+  /** The DVP Data API's publisher namespaces, served beside the Hub. @default none */
+  readonly dvp?: DvpOptions;
 }
 
 export const DEFAULT_ORGS = ['acme'] as const;
@@ -69,6 +72,7 @@ export interface ResolvedOptions {
   readonly reportTypes: readonly ReportTypeSpec[];
   readonly schemaChanges: readonly SchemaChange[];
   readonly now: () => Date;
+  readonly dvp: ResolvedDvpOptions;
 }
 
 const segment = z.string().regex(SEGMENT_PATTERN, 'must match ^[a-z0-9][a-z0-9_-]*$');
@@ -100,6 +104,7 @@ const optionsSchema = z.object({
       ]),
     )
     .optional(),
+  dvp: dvpOptionsSchema.optional(),
 });
 
 /** Checks the options and fills in the defaults; a bad option is an error naming it. */
@@ -128,6 +133,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     reportTypes: options.reportTypes ?? DEFAULT_REPORT_TYPES,
     schemaChanges: options.schemaChanges ?? [],
     now: options.now ?? (() => new Date()),
+    dvp: resolveDvpOptions(options.dvp),
   };
 }
 

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { API_BASE_PATH, apiHandler } from './api-routes.js';
 import { layoutStream } from './csv-generator.js';
+import type { DvpControls } from './dvp/dvp-controls.js';
+import { DVP_BASE_PATH, LOGIN_PATH } from './dvp/dvp-paths.js';
 import { FaultBoard, type FaultControls } from './faults.js';
 import { sendError, sendJson } from './http-answers.js';
 import { TOKEN_PATH, hubHandler } from './hub-routes.js';
@@ -34,6 +36,17 @@ export interface Simulator {
   readonly orgs: readonly string[];
   /** The OAT the Hub accepts for `org`. */
   oatFor(org: string): string;
+  /**
+   * The DVP Data API's base URL on the Hub's server, e.g.
+   * `http://127.0.0.1:PORT/api/publisher/analytics/v1`; login is `POST {hubUrl}/v2/users/login`.
+   */
+  readonly dvpUrl: string;
+  /** The DVP namespaces served (options `dvp.namespaces`), in order. */
+  readonly namespaces: readonly string[];
+  /** The Hub user and PAT that read `namespace` (login, or `/v2/auth/token` as identifier and secret). */
+  dvpCredentials(namespace: string): { readonly username: string; readonly pat: string };
+  /** DVP switches and what the DVP API serves, for tests. */
+  readonly dvp: DvpControls;
   /** Failures to switch on at run time. */
   readonly faults: FaultControls;
   /** Requests answered so far, by operation. */
@@ -108,6 +121,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       if (resolved.latencyMs > 0) await delay(resolved.latencyMs, closing.signal);
       const url = new URL(req.url ?? '/', 'http://api.invalid');
       if (url.pathname === TOKEN_PATH) return hub(req, res);
+      if (url.pathname === LOGIN_PATH || url.pathname === DVP_BASE_PATH || url.pathname.startsWith(`${DVP_BASE_PATH}/`)) {
+        return sendJson(res, 501, { detail: 'DVP Data API: not implemented yet' });
+      }
       if (url.pathname.startsWith(`${API_BASE_PATH}/`)) return api(req, res, url.pathname, url.searchParams);
       sendJson(res, 404, { detail: 'Not found' });
     });
@@ -135,6 +151,15 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       if (oat === undefined) throw new Error(`simulator: no org ${org}; it simulates ${resolved.orgs.join(', ')}.`);
       return oat;
     },
+    dvpUrl: `${hubUrl}${DVP_BASE_PATH}`,
+    namespaces: resolved.dvp.namespaces.map((ns) => ns.namespace),
+    dvpCredentials(namespace) {
+      const ns = resolved.dvp.namespaces.find((candidate) => candidate.namespace === namespace);
+      const user = ns && resolved.dvp.users.get(ns.username);
+      if (!user) throw new Error(`simulator: no DVP namespace ${namespace}; it simulates ${namesOf(resolved.dvp.namespaces)}.`);
+      return { username: user.username, pat: user.pat };
+    },
+    dvp: notYet,
     faults,
     stats,
     reports: (org) => catalog.all(org),
@@ -154,6 +179,28 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     },
   };
 }
+
+function namesOf(namespaces: readonly { namespace: string }[]): string {
+  return namespaces.length === 0 ? 'none' : namespaces.map((ns) => ns.namespace).join(', ');
+}
+
+const notYet: DvpControls = {
+  retireLogin() {
+    throw new Error('simulator: DVP not implemented yet');
+  },
+  restoreLogin() {
+    throw new Error('simulator: DVP not implemented yet');
+  },
+  exports() {
+    throw new Error('simulator: DVP not implemented yet');
+  },
+  fileBody() {
+    throw new Error('simulator: DVP not implemented yet');
+  },
+  rows() {
+    throw new Error('simulator: DVP not implemented yet');
+  },
+};
 
 /** Runs a handler; an unexpected failure is a 500 in the API's envelope, never a crash. */
 async function guarded(res: ServerResponse, handle: () => Promise<void> | void): Promise<void> {
