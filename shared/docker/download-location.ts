@@ -1,12 +1,13 @@
 import { LocationRefusedError } from '../errors.js';
 
 /**
- * Checks the `Location` of a download redirect before anything is sent there.
+ * Checks the `Location` of a download redirect (or any storage URL Docker
+ * hands out, named by `what`) before anything is sent there.
  * It must be an absolute https URL without credentials. Plain http is accepted
  * only on a loopback host and only when the API itself is plain http on
  * loopback, which is how the simulator and local tests run.
  */
-export function checkDownloadLocation(location: string | null, apiUrl: string, label: string): URL {
+export function checkDownloadLocation(location: string | null, apiUrl: string, label: string, what = 'the download redirect'): URL {
   if (!location) {
     throw new LocationRefusedError(`${label}: Docker's redirect carries no Location header.`);
   }
@@ -15,19 +16,19 @@ export function checkDownloadLocation(location: string | null, apiUrl: string, l
     target = new URL(location);
   } catch {
     throw new LocationRefusedError(
-      `${label}: the download redirect is not an absolute URL (${JSON.stringify(location.slice(0, 60))}); refused.`,
+      `${label}: ${what} is not an absolute URL (${JSON.stringify(location.slice(0, 60))}); refused.`,
     );
   }
   const where = `${target.protocol}//${target.host}`;
   if (target.username || target.password) {
-    throw new LocationRefusedError(`${label}: the download redirect to ${where} carries credentials; refused.`);
+    throw new LocationRefusedError(`${label}: ${what} to ${where} carries credentials; refused.`);
   }
   if (target.protocol === 'https:') return target;
   const api = new URL(apiUrl);
   const localHttp = api.protocol === 'http:' && isLoopback(api.hostname);
   if (target.protocol === 'http:' && localHttp && isLoopback(target.hostname)) return target;
   throw new LocationRefusedError(
-    `${label}: the download redirect to ${where} is not https; refused ` +
+    `${label}: ${what} to ${where} is not https; refused ` +
       '(plain http is only accepted on loopback when the API itself is local).',
   );
 }

@@ -1,13 +1,11 @@
 import { CredentialsRejectedError, UpstreamHttpError } from '../errors.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { CredentialSource } from './credentials.js';
-import { jwtTimes } from './jwt-expiry.js';
+import { JwtCache } from './jwt-cache.js';
 import { tokenResponseSchema } from './payloads.js';
 import { parsePayload, upstreamMessage } from './upstream-answer.js';
 
-/** Docker's Hub reference: a JWT lives 10 minutes; assumed when it carries no `exp`. */
-export const DEFAULT_TOKEN_LIFETIME_MS = 10 * 60_000;
-const MAX_REFRESH_MARGIN_MS = 60_000;
+export { DEFAULT_TOKEN_LIFETIME_MS } from './jwt-cache.js';
 
 export interface TokenProviderOptions {
   readonly org: string;
@@ -16,12 +14,6 @@ export interface TokenProviderOptions {
   readonly credentials: CredentialSource;
   readonly http: HttpClient;
   readonly now: () => Date;
-}
-
-interface CachedToken {
-  readonly jwt: string;
-  /** Epoch ms after which the token is not handed out any more. */
-  readonly refreshAt: number;
 }
 
 /**
@@ -35,29 +27,25 @@ interface CachedToken {
  * const jwt = await tokens.token();
  */
 export class TokenProvider {
-  private cached: CachedToken | undefined;
-  private pending: Promise<CachedToken> | undefined;
+  private readonly cache: JwtCache;
   /** How many exchanges this provider made; exposed for tests and benchmarks. */
   exchanges = 0;
 
-  constructor(private readonly options: TokenProviderOptions) {}
+  constructor(private readonly options: TokenProviderOptions) {
+    this.cache = new JwtCache(() => this.exchange(), options.now);
+  }
 
-  async token(): Promise<string> {
-    const cached = this.cached;
-    if (cached && this.options.now().getTime() < cached.refreshAt) return cached.jwt;
-    this.pending ??= this.exchange().finally(() => {
-      this.pending = undefined;
-    });
-    return (await this.pending).jwt;
+  token(): Promise<string> {
+    return this.cache.token();
   }
 
   /** Forget `jwt` if it is still the cached one (a request saw it rejected). */
   invalidate(jwt: string): void {
-    if (this.cached?.jwt === jwt) this.cached = undefined;
+    this.cache.invalidate(jwt);
   }
 
-  private async exchange(): Promise<CachedToken> {
-    const { org, hubUrl, credentials, http, now } = this.options;
+  private async exchange(): Promise<string> {
+    const { org, hubUrl, credentials, http } = this.options;
     const label = `token exchange for org ${org}`;
     const secret = await credentials.oat(org);
     this.exchanges += 1;
@@ -82,17 +70,6 @@ export class TokenProvider {
         label,
       );
     }
-    const { access_token: jwt } = parsePayload(label, response, tokenResponseSchema);
-    const receivedAt = now().getTime();
-    // The lifetime from the token's own claims (exp - iat), so a skewed local clock does not matter.
-    const { expiresAt, issuedAt } = jwtTimes(jwt);
-    const lifetime =
-      expiresAt === undefined
-        ? DEFAULT_TOKEN_LIFETIME_MS
-        : Math.max(0, expiresAt - (issuedAt ?? receivedAt));
-    const margin = Math.min(MAX_REFRESH_MARGIN_MS, lifetime / 10);
-    const token = { jwt, refreshAt: receivedAt + lifetime - margin };
-    this.cached = token;
-    return token;
+    return parsePayload(label, response, tokenResponseSchema).access_token;
   }
 }
