@@ -1,5 +1,6 @@
 import type { LakeType } from '../lake/lake-types.js';
 import { columnName, type FieldColumn } from '../lake/table-columns.js';
+import { headerNames } from '../sources/header-names.js';
 
 /** One column of the query copy: which CSV cell it comes from, its name and type. */
 export interface OutputColumn {
@@ -15,7 +16,9 @@ export interface OutputColumn {
  * field describes still lands, as a string under its own lower-case name; a
  * name met twice gets `_2`, `_3`, ... so no cell hides another, unless the
  * schema lists the field twice too: then each cell takes the next column
- * planned for it. `reserved` names (the partition columns) are never taken.
+ * planned for it. A source that names its fields after the header (DVP:
+ * lower snake case, a repeat `_2`) has each cell found under that name.
+ * `reserved` names (the partition columns) are never taken.
  */
 export function outputColumns(header: readonly string[], planned: readonly FieldColumn[], reserved: readonly string[]): OutputColumn[] {
   // A field the schema repeats has a planned column per listing (`pulls`, `pulls_v2`), taken in the header's order.
@@ -24,9 +27,10 @@ export function outputColumns(header: readonly string[], planned: readonly Field
   const taken = new Set<string>(reserved);
   const used = new Set<FieldColumn>();
   const next = (name: string) => byField.get(name)?.find((column) => !used.has(column));
+  const named = headerNames(header);
   const columns: OutputColumn[] = [];
   header.forEach((cell, index) => {
-    const target = next(cell) ?? next(cell.trim());
+    const target = next(cell) ?? next(cell.trim()) ?? next(named[index]!);
     if (target) {
       used.add(target);
       taken.add(target.column);

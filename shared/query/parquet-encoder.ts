@@ -61,12 +61,13 @@ export async function encodeParquet(engine: DuckDbEngine, request: EncodeRequest
     await engine.run((db) => db.run(emptyCopy(request.columns, request.output)));
     return { rows: 0, invalidValues: 0 };
   }
+  const parts = await csvParts(request.files, header);
   const width = header.length;
   const hidden = pseudonymizedColumns(columns, request.pseudonymize?.columns ?? []);
   // Read before the conversion's turn on the engine: a secret's round trip never holds up another conversion.
   const pads = hidden.length > 0 ? await request.pseudonymize!.key() : undefined;
   const select = columns.map((column) => typedExpression(column, hidden.includes(column.name))).join(', ');
-  const attempt = (files: readonly LocalCsv[], lenient: boolean) =>
+  const attempt = (files: readonly CsvPart[], lenient: boolean) =>
     engine.run(async (db) => {
       const source = csvSource(files, width, lenient);
       const copy = `COPY (SELECT ${select} FROM ${source}) TO ${literal(request.output)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${engine.rowGroupSize}, RETURN_STATS true)`;
@@ -78,21 +79,47 @@ export async function encodeParquet(engine: DuckDbEngine, request: EncodeRequest
       };
     });
   try {
-    return await attempt(request.files, false);
+    return await attempt(parts, false);
   } catch (error) {
     if (!isCsvError(error)) throw error;
   }
   try {
-    return await attempt(request.files, true);
+    return await attempt(parts, true);
   } catch (error) {
     if (!isUnicodeError(error)) throw error;
   }
-  const sanitized = await Promise.all(request.files.map((file, i) => sanitizeUtf8(file, `${request.output}.utf8-${i}.csv`)));
+  const sanitized = await Promise.all(
+    parts.map(async (part, i) => ({ ...(await sanitizeUtf8(part, `${request.output}.utf8-${i}.csv`)), header: part.header })),
+  );
   try {
     return await attempt(sanitized, true);
   } finally {
     await Promise.all(sanitized.map((file) => rm(file.path, { force: true })));
   }
+}
+
+/** A file of a period as DuckDB reads it: with its header line to skip, or all rows. */
+interface CsvPart extends LocalCsv {
+  readonly header: boolean;
+}
+
+/**
+ * Whether each file starts with the header line. A source may split an
+ * export into several files and repeat the header in some of them (DVP
+ * does, or not): a later file whose first record is the first file's header
+ * has it skipped; one whose first record is anything else is all rows. An
+ * empty later file holds nothing to read.
+ */
+async function csvParts(files: readonly LocalCsv[], header: readonly string[]): Promise<CsvPart[]> {
+  const same = (cells: readonly string[]) => cells.length === header.length && cells.every((cell, i) => cell.trim() === header[i]!.trim());
+  const parts = await Promise.all(
+    files.map(async (file, index): Promise<CsvPart | undefined> => {
+      if (index === 0) return { ...file, header: true };
+      const first = await readCsvHeader(file.path, { gzip: file.gzip });
+      return first.length === 0 ? undefined : { ...file, header: same(first) };
+    }),
+  );
+  return parts.filter((part): part is CsvPart => part !== undefined);
 }
 
 /** The cast that makes one text cell a value of its column's type (NULL when it does not fit), or its keyed hash. */
@@ -134,18 +161,33 @@ const DUCKDB_TYPE: Record<LakeType, string> = {
   timestamp: 'TIMESTAMP',
 };
 
-function csvSource(files: readonly LocalCsv[], width: number, lenient: boolean): string {
+/**
+ * The period's rows as one relation: one `read_csv` per run of files that
+ * agree on header and compression (usually one for them all), in file
+ * order, joined with UNION ALL.
+ */
+function csvSource(files: readonly CsvPart[], width: number, lenient: boolean): string {
+  const runs: CsvPart[][] = [];
+  for (const file of files) {
+    const run = runs.at(-1);
+    if (run && run[0]!.header === file.header && run[0]!.gzip === file.gzip) run.push(file);
+    else runs.push([file]);
+  }
+  const reads = runs.map((run) => readCsv(run, run[0]!.header, run[0]!.gzip, width, lenient));
+  return reads.length === 1 ? reads[0]! : `(${reads.map((read) => `SELECT * FROM ${read}`).join(' UNION ALL ')})`;
+}
+
+function readCsv(files: readonly LocalCsv[], header: boolean, gzip: boolean, width: number, lenient: boolean): string {
   const paths = `[${files.map((file) => literal(file.path)).join(', ')}]`;
   const cells = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-  const compression = files.some((file) => file.gzip) ? 'gzip' : 'none';
   const options = [
-    'header = true',
+    `header = ${header}`,
     'auto_detect = false',
     "delim = ','",
     `quote = '"'`,
     `escape = '"'`,
     'strict_mode = false',
-    `compression = '${compression}'`,
+    `compression = '${gzip ? 'gzip' : 'none'}'`,
     `buffer_size = ${CSV_BUFFER_BYTES}`,
     `columns = {${cells}}`,
     // Padding short rows is only possible reading with one thread.
