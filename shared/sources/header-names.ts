@@ -16,10 +16,12 @@ export function headerNames(header: readonly string[]): string[] {
   });
 }
 
-/** `Action Day`, `actionDay`, `HTTPMethod`, `user-agent` -> `action_day`, `action_day`, `http_method`, `user_agent`. */
+/** `Action Day`, `actionDay`, `HTTPMethod`, `Unique IPs`, `user-agent` -> `action_day`, `action_day`, `http_method`, `unique_ips`, `user_agent`. */
 export function snakeCase(cell: string): string {
   return cell
     .trim()
+    // An acronym's plural (`IPs`, `URLs`) is one word, not `I_Ps`.
+    .replace(/([A-Z]{2,})s(?=[^a-z]|$)/g, '$1S')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase()
