@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'a
 import type { Construct } from 'constructs';
 import { REPORT_EVENT_SOURCE, REPORT_LANDED_DETAIL_TYPE } from '../shared/aws/report-events.js';
 import { PLACEHOLDER_ORG, type StackConfig } from './config/stack-config.js';
+import { DvpSecrets } from './constructs/dvp-secrets.js';
 import { OrgSecrets } from './constructs/org-secrets.js';
 import { PseudonymKey } from './constructs/pseudonym-key.js';
 import { QueryLayer } from './constructs/query-layer.js';
@@ -23,6 +24,8 @@ export interface DockerReportsStackProps extends StackProps {
 export class DockerReportsStack extends Stack {
   readonly lake: ReportLake;
   readonly secrets: OrgSecrets;
+  /** One secret per DVP namespace (none when `dvp.namespaces` is empty). */
+  readonly dvpSecrets: DvpSecrets;
   /** Present when `query.pseudonymize` names columns. */
   readonly pseudonymKey: PseudonymKey | undefined;
   readonly query: QueryLayer;
@@ -60,6 +63,14 @@ export class DockerReportsStack extends Stack {
       existing: config.secrets.existing,
       removalPolicy,
     });
+    this.dvpSecrets = new DvpSecrets(this, 'DvpSecrets', {
+      namespaces: config.dvp.namespaces,
+      namePrefix: config.secrets.namePrefix,
+      existing: config.dvp.existing,
+      removalPolicy,
+    });
+    // What every function that lands (or answers the API) is bound to: both sources' scopes and secrets.
+    const scopes = { orgs: config.orgs, namespaces: config.dvp.namespaces, secrets: this.secrets, dvpSecrets: this.dvpSecrets };
     this.pseudonymKey =
       config.query.pseudonymize.length > 0 ? new PseudonymKey(this, 'PseudonymKey', { columns: config.query.pseudonymize, removalPolicy }) : undefined;
     this.query = new QueryLayer(this, 'Query', {
@@ -69,30 +80,32 @@ export class DockerReportsStack extends Stack {
       bytesScannedCutoffPerQuery: config.query.bytesScannedCutoffMiB * 1024 * 1024,
     });
     this.sync = new ReportSync(this, 'Sync', {
-      orgs: config.orgs,
+      ...scopes,
       lake: this.lake,
-      secrets: this.secrets,
       query: this.query,
       schedules: config.schedules,
+      dvpSchedules: config.dvp.namespaces.length > 0 ? config.dvp.schedules : {},
       firstReportDate: config.query.firstReportDate,
       pseudonymKey: this.pseudonymKey,
       ...config.sync,
     });
     this.alarms = new SyncAlarms(this, 'Alarms', {
       orgs: config.orgs,
+      namespaces: config.dvp.namespaces,
+      noExportDays: config.dvp.noLandingDays,
       sync: this.sync,
       email: config.alarms.email,
       noLandingHours: config.alarms.noLandingHours,
     });
     this.api = new ReportsApi(this, 'Api', {
-      orgs: config.orgs,
+      ...scopes,
       lake: this.lake,
-      secrets: this.secrets,
       query: this.query,
       firstReportDate: config.query.firstReportDate,
       pseudonymKey: this.pseudonymKey,
       dockerApiUrl: config.sync.dockerApiUrl,
       dockerHubUrl: config.sync.dockerHubUrl,
+      dvpApiUrl: config.sync.dvpApiUrl,
       accessLogRemovalPolicy: removalPolicy,
       ephemeralStorageMiB: config.sync.ephemeralStorageMiB,
       ...config.api,
@@ -130,5 +143,8 @@ export class DockerReportsStack extends Stack {
       description: 'Resource for a caller\'s execute-api:Invoke policy (narrow it: .../v1/GET/orgs/<org>/*)',
     });
     new CfnOutput(this, 'Orgs', { value: config.orgs.join(','), description: 'The Docker organizations synced' });
+    if (config.dvp.namespaces.length > 0) {
+      new CfnOutput(this, 'DvpNamespaces', { value: config.dvp.namespaces.join(','), description: 'The Docker Verified Publisher namespaces synced' });
+    }
   }
 }

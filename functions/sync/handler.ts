@@ -21,7 +21,7 @@ export function createSyncHandler(deps: SyncHandlerDeps) {
 
   async function sync(event: unknown, _context: Context): Promise<SyncAnswer> {
     const { config, runtime } = built();
-    const request = parseSyncRequest(event, config.orgs);
+    const request = parseSyncRequest(event, config);
     deps.logger.info('sync started', { request });
     const outcome = await runLambdaSync(request, config, runtime, deps.logger);
     recordTotals(deps.metrics, outcome.totals);

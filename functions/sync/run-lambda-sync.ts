@@ -8,7 +8,7 @@ import { manifestBytes } from '../../shared/lake/manifest.js';
 import type { ScopeRef } from '../../shared/sources/index.js';
 import { failureOf, refOf, syncLake, type SyncEvent, type SyncFailure, type SyncSelection } from '../../shared/sync/index.js';
 import { planScopes, routeOf, type Route, type ScopePlan } from './scope-plans.js';
-import type { SyncRequest } from './sync-request.js';
+import { requestedScopes, type SyncRequest } from './sync-request.js';
 
 /** What the sync answers (and logs): counts, and each failure with its reason. */
 export interface SyncAnswer {
@@ -19,7 +19,7 @@ export interface SyncAnswer {
   readonly queued: number;
   readonly skipped: number;
   readonly failed: readonly SyncFailure[];
-  /** Where each org's plan went. */
+  /** Where each scope's plan went: by org name, and by `dvp/{namespace}`. */
   readonly routes: Readonly<Record<string, Route>>;
   /** Landing events of earlier runs that EventBridge accepted this time. */
   readonly eventsResent: number;
@@ -45,9 +45,9 @@ export interface LambdaSyncOutcome {
  * for the next run.
  */
 export async function runLambdaSync(request: SyncRequest, config: FunctionConfig, runtime: LakeRuntime, log: LogSink): Promise<LambdaSyncOutcome> {
-  const scopes: ScopeRef[] = (request.orgs ?? config.orgs).map((org) => ({ source: 'enterprise', scope: org }));
+  const { scopes, filters } = requestedScopes(request, config);
   const selection: SyncSelection = {
-    filters: { enterprise: { names: request.types, cadences: request.cadences } },
+    filters,
     since: request.since,
     // Copies written with other pseudonymised columns are rebuilt (the plan reads their manifests).
     pseudonymize: runtime.landing.pseudonymize?.columns,
@@ -76,7 +76,7 @@ export async function runLambdaSync(request: SyncRequest, config: FunctionConfig
       log.warn('no land-report queue is configured; landing a large plan here', { scope: plan.scope.scope });
       route = 'inline';
     }
-    routes[plan.scope.scope] = route;
+    routes[routeKey(plan.scope)] = route;
     if (route === 'inline') {
       // syncLake plans this scope again and reports its own failures and skips.
       inline.push(plan.scope);
@@ -117,6 +117,11 @@ export async function runLambdaSync(request: SyncRequest, config: FunctionConfig
   if (eventsPending > 0) log.warn('landing events wait in the outbox for the next sync', { eventsPending });
   const answer = { landed: landed.length, bytes, rebuilt, queued, skipped, failed, routes, eventsResent: resent?.resent ?? 0, eventsPending };
   return { answer, landed, totals };
+}
+
+/** An org's route under its name, as from the first version; a namespace's as `dvp/{namespace}`. */
+function routeKey(scope: ScopeRef): string {
+  return scope.source === 'enterprise' ? scope.scope : `${scope.source}/${scope.scope}`;
 }
 
 async function fanOut(plan: ScopePlan, runtime: LakeRuntime, log: LogSink, failed: SyncFailure[]): Promise<number> {

@@ -1,3 +1,4 @@
+import { isAuthError, messageOf } from '../../shared/errors.js';
 import type { LakeSink } from '../../shared/sinks/lake-sink.js';
 import type { ScopeRef, Source } from '../../shared/sources/index.js';
 import { itemBytes, planScope, type SyncEvent, type SyncFailure, type SyncSelection, type WorkItem } from '../../shared/sync/index.js';
@@ -26,7 +27,15 @@ export async function planScopes(scopes: readonly ScopeRef[], selection: SyncSel
       const items: WorkItem[] = [];
       const failures: SyncFailure[] = [];
       let skipped = 0;
-      const plan = planScope(deps.sourceFor(scope), deps.sink, selection, {
+      let source: Source;
+      try {
+        source = deps.sourceFor(scope);
+      } catch (error) {
+        // A scope that cannot be reached (no adapter, no secret configured) fails alone; the other scopes still sync.
+        failures.push({ source: scope.source, scope: scope.scope, reason: messageOf(error), auth: isAuthError(error) });
+        return { scope, items, bytes: 0, skipped, failures };
+      }
+      const plan = planScope(source, deps.sink, selection, {
         onEvent: deps.onEvent,
         onFailure: (failure) => failures.push(failure),
         onSkipped: (count) => {

@@ -117,6 +117,8 @@ const syncSchema = z.strictObject({
   dockerApiUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Docker Hub (token exchange); change only to point at a test double. @default Docker's */
   dockerHubUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Docker's DVP Data API; change only to point at a test double. @default Docker's */
+  dvpApiUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 const querySchema = z.strictObject({
@@ -155,6 +157,37 @@ const alarmsSchema = z.strictObject({
   email: z.email('must be an e-mail address').optional(),
   /** An org without a new report this long raises an alarm. @default 36 */
   noLandingHours: z.number().int().min(2).max(168).default(36),
+});
+
+/**
+ * DVP exports: a week's appears on the Monday after it (weeks run Monday-Sunday),
+ * a month's on the 1st of the next; looking a day later, at 08:00 UTC, finds
+ * them listed. An hour after the Enterprise runs, so the two do not share a minute.
+ */
+export const DEFAULT_DVP_SCHEDULES: Readonly<Record<'weekly' | 'monthly', string>> = {
+  weekly: 'cron(0 8 ? * TUE *)',
+  monthly: 'cron(0 8 2 * ? *)',
+};
+
+const dvpSchema = z.strictObject({
+  /**
+   * Docker Verified Publisher namespaces whose pull analytics are synced (DVP Data API); one secret each,
+   * `{namePrefix}/dvp/{namespace}`, holding `{"username", "pat"}`. @default [] (none)
+   */
+  namespaces: z
+    .array(segmentSchema, { error: 'must be a list of namespace names' })
+    // As for orgs: each adds a secret ARN to the functions' environment and a value to every DVP table's enum.
+    .max(25, 'at most 25 namespaces per stack; deploy another stack (-c stackName=...) for more')
+    .refine((namespaces) => new Set(namespaces).size === namespaces.length, 'must not repeat a namespace')
+    .default([]),
+  /** Existing secrets by namespace (complete ARNs, JSON `{"username", "pat"}`), used instead of creating them. @default {} */
+  existing: z.record(segmentSchema, secretArn).default({}),
+  /** UTC cron of the weekly and the monthly exports; a timespan left out is not synced. @default DEFAULT_DVP_SCHEDULES */
+  schedules: z
+    .strictObject({ weekly: cron.optional(), monthly: cron.optional() })
+    .default({ ...DEFAULT_DVP_SCHEDULES }),
+  /** A namespace without a newly landed export this long raises an alarm (a week's export, plus two days). @default 9 */
+  noLandingDays: z.number().int().min(2).max(60).default(9),
 });
 
 /** A browser origin: scheme, host and optional port, nothing more. */
@@ -222,6 +255,7 @@ export const stackConfigSchema = z
     query: querySchema.prefault({}),
     alarms: alarmsSchema.prefault({}),
     api: apiSchema.prefault({}),
+    dvp: dvpSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     for (const org of Object.keys(config.secrets.existing)) {
@@ -230,6 +264,15 @@ export const stackConfigSchema = z
           code: 'custom',
           path: ['secrets', 'existing', org],
           message: `names org ${org}, which is not in orgs (${config.orgs.join(', ')}); add it to orgs or remove the secret`,
+        });
+      }
+    }
+    for (const namespace of Object.keys(config.dvp.existing)) {
+      if (!config.dvp.namespaces.includes(namespace)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dvp', 'existing', namespace],
+          message: `names namespace ${namespace}, which is not in dvp.namespaces (${config.dvp.namespaces.join(', ') || 'none'}); add it there or remove the secret`,
         });
       }
     }

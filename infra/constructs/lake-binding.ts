@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { FUNCTION_ENV } from '../../shared/aws/function-config.js';
 import { REPORT_EVENT_SOURCE } from '../../shared/aws/report-events.js';
+import type { DvpSecrets } from './dvp-secrets.js';
 import type { LakeFunction } from './lake-function.js';
 import type { OrgSecrets } from './org-secrets.js';
 import type { PseudonymKey } from './pseudonym-key.js';
@@ -14,6 +15,10 @@ export interface LakeBindingProps {
   readonly orgs: readonly string[];
   readonly lake: ReportLake;
   readonly secrets: OrgSecrets;
+  /** The DVP namespaces the function serves; it may read their secrets only. @default none */
+  readonly namespaces?: readonly string[];
+  /** The namespaces' secrets. @default none */
+  readonly dvpSecrets?: DvpSecrets;
   readonly query: QueryLayer;
   /** First date the tables' partition projection offers. @default '2026-01-01' */
   readonly firstReportDate?: string;
@@ -21,6 +26,8 @@ export interface LakeBindingProps {
   readonly dockerApiUrl?: string;
   /** @default Docker Hub */
   readonly dockerHubUrl?: string;
+  /** @default Docker's DVP Data API */
+  readonly dvpApiUrl?: string;
   /** The key of the columns the query copies pseudonymise (and those columns). @default none */
   readonly pseudonymKey?: PseudonymKey;
 }
@@ -32,7 +39,7 @@ export const LAKE_EVENT_BUS = 'default';
  * Binds a function to the lake: sets the environment `readFunctionConfig`
  * reads and grants what landing a report needs, together, so the two cannot
  * drift apart. Landing needs the lake's trees (read, write, delete, list;
- * and the lake's key), its orgs' secrets only, the report tables of the Glue
+ * and the lake's key), its orgs' and namespaces' secrets only, the report tables of the Glue
  * database and the workgroup's saved queries, and putting the engine's own
  * events on the bus.
  */
@@ -40,6 +47,7 @@ export function bindLake(fn: LakeFunction, props: LakeBindingProps): void {
   for (const [name, value] of Object.entries(lakeEnvironment(fn, props))) fn.function.addEnvironment(name, value);
   props.lake.grantLanding(fn.role);
   props.secrets.grantRead(fn.role);
+  props.dvpSecrets?.grantRead(fn.role);
   props.pseudonymKey?.grantRead(fn.role);
   props.query.grantTableSync(fn.role);
   grantPutLakeEvents(fn.role);
@@ -49,6 +57,12 @@ function lakeEnvironment(fn: LakeFunction, props: LakeBindingProps): Record<stri
   return {
     [FUNCTION_ENV.orgs]: props.orgs.join(','),
     [FUNCTION_ENV.orgSecrets]: Stack.of(fn).toJsonString(props.secrets.arns),
+    ...(props.namespaces && props.namespaces.length > 0 && props.dvpSecrets
+      ? {
+          [FUNCTION_ENV.namespaces]: props.namespaces.join(','),
+          [FUNCTION_ENV.namespaceSecrets]: Stack.of(fn).toJsonString(props.dvpSecrets.arns),
+        }
+      : {}),
     [FUNCTION_ENV.bucket]: props.lake.bucket.bucketName,
     [FUNCTION_ENV.prefix]: props.lake.prefix,
     [FUNCTION_ENV.glueDatabase]: props.query.databaseName,
@@ -57,6 +71,7 @@ function lakeEnvironment(fn: LakeFunction, props: LakeBindingProps): Record<stri
     [FUNCTION_ENV.eventBusName]: LAKE_EVENT_BUS,
     ...(props.dockerApiUrl ? { DOCKER_API_URL: props.dockerApiUrl } : {}),
     ...(props.dockerHubUrl ? { DOCKER_HUB_URL: props.dockerHubUrl } : {}),
+    ...(props.dvpApiUrl ? { DOCKER_DVP_API_URL: props.dvpApiUrl } : {}),
     ...(props.pseudonymKey
       ? {
           [FUNCTION_ENV.pseudonymize]: props.pseudonymKey.columns.join(','),

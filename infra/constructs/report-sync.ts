@@ -14,8 +14,10 @@ import { LakeFunction } from './lake-function.js';
 const MIB = 1024 * 1024;
 
 export interface ReportSyncProps extends LakeBindingProps {
-  /** UTC cron expression (`cron(...)`) per cadence: one schedule each. */
+  /** UTC cron expression (`cron(...)`) per Enterprise cadence: one schedule each. */
   readonly schedules: Readonly<Record<string, string>>;
+  /** UTC cron expression per DVP timespan (`weekly`, `monthly`): one schedule each. @default none */
+  readonly dvpSchedules?: Readonly<Partial<Record<string, string>>>;
   /** An org's plan of more reports than this fans out. @default 10 */
   readonly fanOutAboveReports?: number;
   /** An org's plan of more bytes than this fans out. @default 512 MiB */
@@ -118,14 +120,35 @@ export class ReportSync extends Construct {
       }),
       description: 'Lets EventBridge Scheduler start the Docker reports sync',
     });
-    for (const [cadence, expression] of Object.entries(props.schedules)) {
+    // Each schedule names its source: an Enterprise run never lists DVP exports, nor a DVP run Enterprise reports.
+    const runs: { id: string; description: string; expression: string; input: Record<string, unknown> }[] = [
+      ...Object.entries(props.schedules).map(([cadence, expression]) => ({
+        id: `Schedule-${cadence}`,
+        description: `Syncs the ${cadence} Docker usage reports (${expression}, UTC)`,
+        expression,
+        input: { sources: ['enterprise'], cadences: [cadence] },
+      })),
+      ...Object.entries(props.dvpSchedules ?? {}).flatMap(([timespan, expression]) =>
+        expression
+          ? [
+              {
+                id: `Schedule-dvp-${timespan}`,
+                description: `Syncs the ${timespan} Docker Verified Publisher pull exports (${expression}, UTC)`,
+                expression,
+                input: { sources: ['dvp'], cadences: [timespan] },
+              },
+            ]
+          : [],
+      ),
+    ];
+    for (const { id, description, expression, input } of runs) {
       this.schedules.push(
-        new scheduler.Schedule(this, `Schedule-${cadence}`, {
-          description: `Syncs the ${cadence} Docker usage reports (${expression}, UTC)`,
+        new scheduler.Schedule(this, id, {
+          description,
           schedule: scheduler.ScheduleExpression.expression(expression, TimeZone.ETC_UTC),
           timeWindow: scheduler.TimeWindow.off(),
           target: new targets.LambdaInvoke(this.syncFunction.function, {
-            input: scheduler.ScheduleTargetInput.fromObject({ cadences: [cadence] }),
+            input: scheduler.ScheduleTargetInput.fromObject(input),
             retryAttempts: 3,
             maxEventAge: Duration.hours(2),
             deadLetterQueue: this.syncDeadLetterQueue,

@@ -16,6 +16,10 @@ export interface SyncAlarmsProps {
   readonly email?: string;
   /** An org without a landed report for this many hours raises its alarm. @default 36 */
   readonly noLandingHours?: number;
+  /** DVP namespaces: one "no export landed" alarm each. @default none */
+  readonly namespaces?: readonly string[];
+  /** A namespace whose newest export landed longer ago than this raises its alarm. @default 9 */
+  readonly noExportDays?: number;
 }
 
 /**
@@ -79,6 +83,34 @@ export class SyncAlarms extends Construct {
           evaluationPeriods: hours,
           datapointsToAlarm: hours,
           treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        },
+      );
+    }
+
+    // CloudWatch evaluates at most 7 days of a metric, so "nothing landed in 9 days" cannot be a count over
+    // 9 days as for the orgs: every sync run publishes, per namespace, how long ago its newest export landed
+    // (read from the lake's manifests), and the alarm watches that age.
+    const days = props.noExportDays ?? 9;
+    for (const namespace of props.namespaces ?? []) {
+      this.add(
+        `NoExport-${namespace}`,
+        new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: METRIC_NAMES.exportAge,
+          dimensionsMap: { service: SERVICE_NAME, namespace },
+          // The freshest reading of the day: one run that found a new export is enough.
+          statistic: cloudwatch.Stats.MINIMUM,
+          period: Duration.days(1),
+        }),
+        {
+          alarmDescription:
+            `No DVP export landed for namespace ${namespace} in ${days} days (weekly exports appear every Monday); ` +
+            'the sync log says why (e.g. store or rotate the namespace\'s personal access token)',
+          threshold: days * 24,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          // Days without a run publish nothing; a sync that stops altogether raises the orgs' and the error alarms.
+          treatMissingData: cloudwatch.TreatMissingData.IGNORE,
         },
       );
     }

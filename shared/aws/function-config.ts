@@ -14,6 +14,10 @@ import type { ScopeRef } from '../sources/index.js';
 export const FUNCTION_ENV = {
   orgs: 'DOCKER_REPORTS_ORGS',
   orgSecrets: 'DOCKER_REPORTS_ORG_SECRETS',
+  /** DVP namespaces, comma-separated; unset or empty: none. */
+  namespaces: 'DOCKER_REPORTS_DVP_NAMESPACES',
+  /** JSON object namespace -> secret ARN of its `{"username","pat"}`. */
+  namespaceSecrets: 'DOCKER_REPORTS_DVP_SECRETS',
   bucket: 'LAKE_BUCKET',
   prefix: 'LAKE_PREFIX',
   glueDatabase: 'GLUE_DATABASE',
@@ -35,10 +39,14 @@ export const FUNCTION_ENV = {
 export interface FunctionConfig {
   /** The orgs this deployment syncs; the only ones whose secrets it may read. */
   readonly orgs: readonly string[];
-  /** The same orgs as the engine's scopes. */
+  /** The DVP namespaces this deployment syncs; the only ones whose secrets it may read. */
+  readonly namespaces: readonly string[];
+  /** The orgs and the namespaces as the engine's scopes. */
   readonly scopes: readonly ScopeRef[];
   /** Secret id (ARN) of each org's OAT. */
   readonly orgSecrets: Readonly<Record<string, string>>;
+  /** Secret id (ARN) of each namespace's `{"username","pat"}`. */
+  readonly namespaceSecrets: Readonly<Record<string, string>>;
   readonly bucket: string;
   /** Key prefix of the lake in the bucket, '' for the root. */
   readonly prefix: string;
@@ -62,22 +70,32 @@ export interface FunctionConfig {
 
 const integer = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
-const schema = z.object({
-  [FUNCTION_ENV.orgs]: z
-    .string()
-    .transform((value) => value.split(',').map((org) => org.trim()).filter((org) => org !== ''))
-    .pipe(z.array(segmentSchema).min(1, 'must name at least one org')),
-  [FUNCTION_ENV.orgSecrets]: z
+/** A JSON object of name -> secret ARN, as the stack writes it. */
+const secretMap = (what: string) =>
+  z
     .string()
     .transform((value, ctx) => {
       try {
         return JSON.parse(value) as unknown;
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of org -> secret ARN' });
+        ctx.addIssue({ code: 'custom', message: `must be a JSON object of ${what} -> secret ARN` });
         return z.NEVER;
       }
     })
-    .pipe(z.record(segmentSchema, z.string().min(1))),
+    .pipe(z.record(segmentSchema, z.string().min(1)));
+
+const schema = z.object({
+  [FUNCTION_ENV.orgs]: z
+    .string()
+    .transform((value) => value.split(',').map((org) => org.trim()).filter((org) => org !== ''))
+    .pipe(z.array(segmentSchema).min(1, 'must name at least one org')),
+  [FUNCTION_ENV.orgSecrets]: secretMap('org'),
+  [FUNCTION_ENV.namespaces]: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((namespace) => namespace.trim()).filter((namespace) => namespace !== ''))
+    .pipe(z.array(segmentSchema)),
+  [FUNCTION_ENV.namespaceSecrets]: z.string().default('{}').pipe(secretMap('namespace')),
   [FUNCTION_ENV.bucket]: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
   [FUNCTION_ENV.prefix]: z
     .string()
@@ -119,6 +137,14 @@ export function readFunctionConfig(env: Environment): FunctionConfig {
       `${FUNCTION_ENV.orgSecrets} names no secret for org(s) ${withoutSecret.join(', ')}. Redeploy the stack.`,
     );
   }
+  const namespaces = values[FUNCTION_ENV.namespaces];
+  const namespaceSecrets = values[FUNCTION_ENV.namespaceSecrets];
+  const namespacesWithoutSecret = namespaces.filter((namespace) => !namespaceSecrets[namespace]);
+  if (namespacesWithoutSecret.length > 0) {
+    throw new ConfigError(
+      `${FUNCTION_ENV.namespaceSecrets} names no secret for namespace(s) ${namespacesWithoutSecret.join(', ')}. Redeploy the stack.`,
+    );
+  }
   const pseudonymized = values[FUNCTION_ENV.pseudonymize];
   const keySecret = values[FUNCTION_ENV.pseudonymKeySecret];
   if (pseudonymized.length > 0 && !keySecret) {
@@ -126,8 +152,13 @@ export function readFunctionConfig(env: Environment): FunctionConfig {
   }
   return {
     orgs,
-    scopes: orgs.map((org) => ({ source: 'enterprise', scope: org })),
+    namespaces,
+    scopes: [
+      ...orgs.map((org): ScopeRef => ({ source: 'enterprise', scope: org })),
+      ...namespaces.map((namespace): ScopeRef => ({ source: 'dvp', scope: namespace })),
+    ],
     orgSecrets,
+    namespaceSecrets,
     bucket: values[FUNCTION_ENV.bucket],
     prefix: values[FUNCTION_ENV.prefix],
     glueDatabase: values[FUNCTION_ENV.glueDatabase],

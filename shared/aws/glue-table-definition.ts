@@ -44,17 +44,33 @@ export function projectionParameters(dataset: DatasetRef, location: string, scop
   const { scopeKey, periodKey, periodColumn } = specOf(dataset.source);
   // Weekly periods start on Mondays and monthly ones on the 1st; an Enterprise table is projected by day.
   const step = dataset.source === 'dvp' && dataset.cadence === 'monthly' ? ['1', 'MONTHS'] : dataset.source === 'dvp' ? ['7', 'DAYS'] : ['1', 'DAYS'];
+  // Projection steps from the range's start: a weekly range must start on a Monday and a monthly one on a 1st,
+  // or every projected partition would name a day no period starts on (and every query would read nothing).
+  const start = dataset.source === 'dvp' ? periodStartOnOrBefore(firstPeriod, dataset.cadence) : firstPeriod;
   return {
     'projection.enabled': 'true',
     [`projection.${scopeKey}.type`]: 'enum',
     [`projection.${scopeKey}.values`]: scopes.join(','),
     [`projection.${periodColumn}.type`]: 'date',
     [`projection.${periodColumn}.format`]: 'yyyy-MM-dd',
-    [`projection.${periodColumn}.range`]: `${firstPeriod},NOW`,
+    [`projection.${periodColumn}.range`]: `${start},NOW`,
     [`projection.${periodColumn}.interval`]: step[0]!,
     [`projection.${periodColumn}.interval.unit`]: step[1]!,
     'storage.location.template': `${location}${scopeKey}=\${${scopeKey}}/${periodKey}=\${${periodColumn}}/`,
   };
+}
+
+/**
+ * The start of the DVP period holding `date` (`YYYY-MM-DD`): its ISO week's
+ * Monday (weekly), its month's 1st (monthly); other cadences keep the day.
+ */
+export function periodStartOnOrBefore(date: string, cadence: string): string {
+  const day = new Date(`${date}T00:00:00Z`);
+  if (cadence === 'monthly') return `${date.slice(0, 8)}01`;
+  if (cadence !== 'weekly') return date;
+  // getUTCDay: Sunday 0 ... Saturday 6; ISO weeks start on Monday.
+  day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
+  return day.toISOString().slice(0, 10);
 }
 
 /** The storage descriptor's format parts, from the query format. */

@@ -24,6 +24,7 @@ import { LandQueue } from './land-queue.js';
 import { NamedQueries } from './named-queries.js';
 import { PseudonymKeySecret } from './pseudonym-key-secret.js';
 import { ReportEvents } from './report-events.js';
+import { DvpSecretsCredentials } from './dvp-secrets-credentials.js';
 import { SecretsCredentials } from './secrets-credentials.js';
 import type { LogSink } from './sync-telemetry.js';
 
@@ -65,7 +66,10 @@ export interface LakeRuntimeOptions {
 /** The engine's parts as a Lambda uses them: the lake in S3, Docker with OATs from Secrets Manager, Glue, Athena, EventBridge, SQS. */
 export interface LakeRuntime {
   readonly sink: S3Sink;
+  /** The source of a configured scope (an org, a namespace); a ConfigError for any other. */
   readonly sourceFor: (scope: ScopeRef) => Source;
+  /** The DVP namespaces' logins (Secrets Manager, cached). */
+  readonly dvpCredentials: DvpSecretsCredentials;
   /** The lake's table records (`_table.json`), each mirrored into Glue as it changes. */
   readonly catalog: LakeTableCatalog;
   readonly engine: DuckDbEngine;
@@ -101,15 +105,17 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
     ? new PseudonymKeySecret({ secretId: config.pseudonymize.keySecret, provider: clients.secrets }).pseudonymization(config.pseudonymize.columns)
     : undefined;
   const api = dockerApi({ apiUrl: config.engine.apiUrl, hubUrl: config.engine.hubUrl, credentials, http, now });
+  const dvpCredentials = new DvpSecretsCredentials({ secretIds: config.namespaceSecrets, provider: clients.secrets });
   const sources = new Map<string, Source>();
   const sourceFor = (scope: ScopeRef): Source => {
-    if (scope.source !== 'enterprise' || !config.orgs.includes(scope.scope)) {
+    if (!config.scopes.some((known) => known.source === scope.source && known.scope === scope.scope)) {
       throw new ConfigError(`${scope.source} ${scope.scope} is not one this stack syncs; redeploy with it in the configuration.`);
     }
-    let source = sources.get(scope.scope);
+    const key = `${scope.source}/${scope.scope}`;
+    let source = sources.get(key);
     if (!source) {
-      source = new EnterpriseSource(api.clientFor(scope.scope));
-      sources.set(scope.scope, source);
+      source = scope.source === 'enterprise' ? new EnterpriseSource(api.clientFor(scope.scope)) : dvpSourceFor(scope.scope);
+      sources.set(key, source);
     }
     return source;
   };
@@ -117,7 +123,7 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
     client: clients.glue,
     databaseName: config.glueDatabase,
     lakeUri: sink.location,
-    scopes: { enterprise: config.orgs },
+    scopes: { enterprise: config.orgs, dvp: config.namespaces },
     firstPeriod: config.firstReportDate,
     pseudonymized: pseudonymize?.columns,
     onChange: (change) => log.info(`Glue table ${change.action}`, { ...change }),
@@ -138,6 +144,7 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
   return {
     sink,
     sourceFor,
+    dvpCredentials,
     catalog,
     engine,
     // Each event waits in the lake's outbox until EventBridge accepts it: a refused one is sent by the next sync.
@@ -168,6 +175,18 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
       for (const warning of pseudonymizeWarnings(pseudonymize?.columns ?? [], named, 'query.pseudonymize')) log.warn(warning);
     },
   };
+}
+
+/**
+ * The DVP source of a namespace. The DVP adapter is not part of this build
+ * yet: a configured namespace fails its run with this message (counted, and
+ * alarmed on) rather than a stand-in that would report "nothing to land".
+ */
+function dvpSourceFor(namespace: string): Source {
+  throw new ConfigError(
+    `DVP namespace ${namespace} is configured, but this build of the functions has no DVP Data API adapter yet; ` +
+      'deploy a version of docker-reports-lake that syncs DVP namespaces.',
+  );
 }
 
 /** What every handler is given to build its runtime from. */

@@ -24,6 +24,8 @@ export const METRIC_NAMES = {
   bytes: 'BytesLanded',
   failed: 'ReportsFailed',
   queued: 'ReportsQueued',
+  /** Per DVP namespace: hours since its newest export landed (the "no export landed" alarm watches it). */
+  exportAge: 'HoursSinceExportLanded',
 } as const;
 
 export const METRICS_NAMESPACE = 'DockerReportsLake';

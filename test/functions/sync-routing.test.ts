@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeOf, type ScopePlan } from '../../functions/sync/scope-plans.js';
-import { parseSyncRequest } from '../../functions/sync/sync-request.js';
+import { parseSyncRequest, requestedScopes } from '../../functions/sync/sync-request.js';
 import { itemBytes, type WorkItem } from '../../shared/sync/index.js';
 
 const LIMITS = { aboveReports: 10, aboveBytes: 1000 };
@@ -46,9 +46,9 @@ describe('Function: routeOf', () => {
 describe('Function: parseSyncRequest', () => {
   it('reads a schedule\'s input and a manual invocation', () => {
     // Assess
-    expect(parseSyncRequest({ cadences: ['daily'] }, ['acme'])).toEqual({ cadences: ['daily'], fanOut: 'auto' });
-    expect(parseSyncRequest(undefined, ['acme'])).toEqual({ fanOut: 'auto' });
-    expect(parseSyncRequest({ orgs: ['acme'], since: '2026-06-01', fanOut: 'never' }, ['acme'])).toMatchObject({ since: '2026-06-01' });
+    expect(parseSyncRequest({ cadences: ['daily'] }, { orgs: ['acme'], namespaces: [] })).toEqual({ cadences: ['daily'], fanOut: 'auto' });
+    expect(parseSyncRequest(undefined, { orgs: ['acme'], namespaces: [] })).toEqual({ fanOut: 'auto' });
+    expect(parseSyncRequest({ orgs: ['acme'], since: '2026-06-01', fanOut: 'never' }, { orgs: ['acme'], namespaces: [] })).toMatchObject({ since: '2026-06-01' });
   });
 
   it.each([
@@ -56,8 +56,43 @@ describe('Function: parseSyncRequest', () => {
     [{ cadences: 'daily' }, /cadences/],
     [{ fanOut: 'sometimes' }, /fanOut/],
     [{ types: ['../etc'] }, /types/],
+    [{ sources: ['hub'] }, /sources/],
+    [{ namespaces: ['Bad NS'] }, /namespaces/],
   ])('refuses %j, naming the field', (event, field) => {
     // Assess
-    expect(() => parseSyncRequest(event, ['acme'])).toThrow(field);
+    expect(() => parseSyncRequest(event, { orgs: ['acme'], namespaces: [] })).toThrow(field);
+  });
+
+  it('refuses a namespace the stack does not sync, naming the setting', () => {
+    // Assess
+    expect(() => parseSyncRequest({ namespaces: ['initech'] }, CONFIGURED)).toThrow(/initech.*dvp\.namespaces/);
+  });
+});
+
+const CONFIGURED = { orgs: ['acme'], namespaces: ['pubco', 'other'] };
+
+describe('Function: requestedScopes', () => {
+  it.each([
+    ['everything', {}, ['enterprise/acme', 'dvp/pubco', 'dvp/other']],
+    ['an Enterprise schedule', { sources: ['enterprise'], cadences: ['daily'] }, ['enterprise/acme']],
+    ['a DVP schedule', { sources: ['dvp'], cadences: ['weekly'] }, ['dvp/pubco', 'dvp/other']],
+    ['one org (an API sync request)', { orgs: ['acme'] }, ['enterprise/acme']],
+    ['one namespace', { namespaces: ['other'] }, ['dvp/other']],
+    ['a cadence no DVP export has', { cadences: ['daily'] }, ['enterprise/acme']],
+  ])('covers the scopes of %s', (_what, event, expected) => {
+    // Act
+    const { scopes } = requestedScopes(parseSyncRequest(event, CONFIGURED), CONFIGURED);
+
+    // Assess
+    expect(scopes.map((scope) => `${scope.source}/${scope.scope}`)).toEqual(expected);
+  });
+
+  it('narrows DVP datasets by view and by the timespans among the cadences', () => {
+    // Act
+    const { filters } = requestedScopes(parseSyncRequest({ views: ['raw'], cadences: ['daily', 'weekly'] }, CONFIGURED), CONFIGURED);
+
+    // Assess
+    expect(filters.dvp).toEqual({ names: ['raw'], cadences: ['weekly'] });
+    expect(filters.enterprise).toEqual({ names: undefined, cadences: ['daily', 'weekly'] });
   });
 });

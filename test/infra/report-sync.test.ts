@@ -91,9 +91,9 @@ describe('Construct: ReportSync', () => {
       // Assess
       const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')) as Resource[];
       expect(schedules.map((s) => [s.Properties.ScheduleExpression, (s.Properties.Target as { Input: string }).Input]).sort()).toEqual([
-        ['cron(0 7 2 * ? *)', '{"cadences":["monthly"]}'],
-        ['cron(0 7 ? * TUE *)', '{"cadences":["weekly"]}'],
-        ['cron(30 6 * * ? *)', '{"cadences":["daily"]}'],
+        ['cron(0 7 2 * ? *)', '{"sources":["enterprise"],"cadences":["monthly"]}'],
+        ['cron(0 7 ? * TUE *)', '{"sources":["enterprise"],"cadences":["weekly"]}'],
+        ['cron(30 6 * * ? *)', '{"sources":["enterprise"],"cadences":["daily"]}'],
       ]);
       for (const schedule of schedules) {
         expect(schedule.Properties).toMatchObject({

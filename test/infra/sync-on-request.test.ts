@@ -95,7 +95,7 @@ describe('Construct: SyncOnRequest', () => {
     // Assess
     expect(target!.Arn).toEqual({ 'Fn::GetAtt': [syncFunctionId, 'Arn'] });
     expect(input).toEqual({ orgs: ['acme'] });
-    expect(parseSyncRequest(input, ORGS)).toEqual({ orgs: ['acme'], fanOut: 'auto' });
+    expect(parseSyncRequest(input, { orgs: ORGS, namespaces: [] })).toEqual({ orgs: ['acme'], fanOut: 'auto' });
   });
 
   it('retries delivery for an hour, then leaves the request in the sync\'s dead-letter queue, which lets this rule only send to it', () => {

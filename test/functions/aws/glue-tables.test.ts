@@ -105,6 +105,46 @@ describe('Class: GlueTables', () => {
       expect(table.Parameters).not.toHaveProperty('compressionType');
     });
 
+    it.each([
+      ['weekly', '2025-12-29', '7', 'DAYS'],
+      ['monthly', '2026-01-01', '1', 'MONTHS'],
+    ])(
+      'creates a DVP %s table partitioned by namespace (enum) and period_start (date from a period start: %s, every %s %s)',
+      async (cadence, start, interval, unit) => {
+        // Prepare
+        const subject = new GlueTables({
+          client: catalog.client,
+          databaseName: 'docker_reports',
+          lakeUri: LAKE_URI,
+          scopes: { enterprise: ['acme'], dvp: ['pubco', 'other-ns'] },
+          firstPeriod: '2026-01-01',
+        });
+        const dvp: TableDefinition = { source: 'dvp', dataset: 'repo-summary', cadence, columns: [...V1], updated_at: '2026-06-17T10:00:00.000Z' };
+
+        // Act
+        await subject.ensure(dvp);
+
+        // Assess
+        const location = `${LAKE_URI}/query/dvp/repo-summary/${cadence}/`;
+        const table = catalog.table(`dvp_repo_summary_${cadence}`);
+        expect(table.StorageDescriptor?.Location).toBe(location);
+        expect(table.PartitionKeys?.map((k) => `${k.Name}:${k.Type}`)).toEqual(['namespace:string', 'period_start:date']);
+        expect(table.Parameters).toMatchObject({
+          'projection.enabled': 'true',
+          'projection.namespace.type': 'enum',
+          'projection.namespace.values': 'pubco,other-ns',
+          'projection.period_start.type': 'date',
+          'projection.period_start.format': 'yyyy-MM-dd',
+          // 2026-01-01 is a Thursday: weekly projection steps from the Monday of its ISO week (week 1 of 2026).
+          'projection.period_start.range': `${start},NOW`,
+          'projection.period_start.interval': interval,
+          'projection.period_start.interval.unit': unit,
+          'storage.location.template': `${location}namespace=\${namespace}/period_start=\${period_start}/`,
+        });
+        expect(Object.keys(table.Parameters ?? {}).filter((key) => key.includes('.org.'))).toEqual([]);
+      },
+    );
+
     it('names tables {type}_{cadence} with "-" turned into "_", as the local DuckDB views do', async () => {
       // Act
       await glueTables().ensure(definition(V1, { name: 'image-access', cadence: 'daily' }));
