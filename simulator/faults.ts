@@ -19,6 +19,12 @@ export interface FaultScope {
   /** The same as `org`, for a DVP namespace; `org` wins when both are given. */
   readonly namespace?: string;
   /**
+   * Only the DVP export file at this 1-based position (its URL for
+   * `expiredUrl`, its download for the storage faults); Enterprise reports,
+   * a single file each, never match.
+   */
+  readonly file?: number;
+  /**
    * Only these operations. @default both APIs' (the Enterprise four and the
    * DVP four); add 'token' or 'dvp-login' to include the Hub
    */
@@ -85,6 +91,8 @@ export interface FaultTarget {
   /** For a Hub user's login or exchange: the namespaces it reads, each matching a scope's org too. */
   readonly namespaces?: readonly string[];
   readonly operation: AnsweredOperation | 'storage';
+  /** For a DVP file's URL or download: its 1-based position in its export. */
+  readonly file?: number;
 }
 
 export type Fault =
@@ -102,6 +110,7 @@ interface Armed {
   readonly fault: Fault;
   remaining: number;
   readonly org: string | undefined;
+  readonly file: number | undefined;
   readonly operations: readonly (AnsweredOperation | 'storage')[];
 }
 
@@ -123,31 +132,31 @@ export class FaultBoard implements FaultControls {
   constructor(private readonly onExpireTokens: () => void) {}
 
   rateLimit(times = 1, retryAfterSeconds = 1, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'rateLimit', retryAfterSeconds }, times, scopeOf(scope), scope.operations ?? API_OPERATIONS);
+    return this.arm({ kind: 'rateLimit', retryAfterSeconds }, times, scope, scope.operations ?? API_OPERATIONS);
   }
 
   serverError(times = 1, status: 500 | 502 | 503 | 504 = 500, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'serverError', status }, times, scopeOf(scope), scope.operations ?? API_OPERATIONS);
+    return this.arm({ kind: 'serverError', status }, times, scope, scope.operations ?? API_OPERATIONS);
   }
 
   notFound(times = 1, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'notFound' }, times, scopeOf(scope), scope.operations ?? API_OPERATIONS);
+    return this.arm({ kind: 'notFound' }, times, scope, scope.operations ?? API_OPERATIONS);
   }
 
   resetMidBody(times = 1, afterBytes?: number, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'resetMidBody', afterBytes: bytes(afterBytes) }, times, scopeOf(scope), ['storage']);
+    return this.arm({ kind: 'resetMidBody', afterBytes: bytes(afterBytes) }, times, scope, ['storage']);
   }
 
   shortBody(times = 1, missingBytes?: number, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'shortBody', missingBytes: bytes(missingBytes, 1) }, times, scopeOf(scope), ['storage']);
+    return this.arm({ kind: 'shortBody', missingBytes: bytes(missingBytes, 1) }, times, scope, ['storage']);
   }
 
   stallMidBody(times = 1, afterBytes?: number, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'stallMidBody', afterBytes: bytes(afterBytes) }, times, scopeOf(scope), ['storage']);
+    return this.arm({ kind: 'stallMidBody', afterBytes: bytes(afterBytes) }, times, scope, ['storage']);
   }
 
   expiredUrl(times = 1, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'expiredUrl' }, times, scopeOf(scope), ['download', 'dvp-files']);
+    return this.arm({ kind: 'expiredUrl' }, times, scope, ['download', 'dvp-files']);
   }
 
   expireTokens(): this {
@@ -156,11 +165,11 @@ export class FaultBoard implements FaultControls {
   }
 
   malformed(operation: MalformableOperation, times = 1, style: MalformedStyle = 'shape', scope: FaultScope = {}): this {
-    return this.arm({ kind: 'malformed', operation, style }, times, scopeOf(scope), [operation]);
+    return this.arm({ kind: 'malformed', operation, style }, times, scope, [operation]);
   }
 
   repeatPageToken(times = 1, scope: FaultScope = {}): this {
-    return this.arm({ kind: 'repeatPageToken' }, times, scopeOf(scope), ['list']);
+    return this.arm({ kind: 'repeatPageToken' }, times, scope, ['list']);
   }
 
   clear(): this {
@@ -179,6 +188,7 @@ export class FaultBoard implements FaultControls {
         a.fault.kind === kind &&
         a.remaining > 0 &&
         (a.org === undefined || a.org === target.org || (target.namespaces?.includes(a.org) ?? false)) &&
+        (a.file === undefined || a.file === target.file) &&
         a.operations.includes(target.operation),
     );
     if (!armed) return undefined;
@@ -187,15 +197,14 @@ export class FaultBoard implements FaultControls {
     return armed.fault as Extract<Fault, { kind: K }>;
   }
 
-  private arm(fault: Fault, times: number, org: string | undefined, operations: Armed['operations']): this {
+  private arm(fault: Fault, times: number, scope: FaultScope, operations: Armed['operations']): this {
     if (!Number.isInteger(times) || times < 1) throw new Error(`simulator: a fault applies a whole number of times (1 or more), not ${times}.`);
-    this.armed.push({ fault, remaining: times, org, operations });
+    if (scope.file !== undefined && (!Number.isInteger(scope.file) || scope.file < 1)) {
+      throw new Error(`simulator: a fault's file is a 1-based position (1 or more), not ${scope.file}.`);
+    }
+    this.armed.push({ fault, remaining: times, org: scope.org ?? scope.namespace, file: scope.file, operations });
     return this;
   }
-}
-
-function scopeOf(scope: FaultScope): string | undefined {
-  return scope.org ?? scope.namespace;
 }
 
 function bytes(value: number | undefined, min = 0): number | undefined {

@@ -3,8 +3,12 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 /** The claims of the simulator's JWTs. */
 export interface JwtClaims {
   readonly iss: string;
+  /** The org for an OAT's token, the username for a Hub user's. */
   readonly sub: string;
+  /** The org an OAT's token reads; empty for a Hub user's token, which no org's reports accept. */
   readonly org: string;
+  /** The DVP namespaces a Hub user's token reads; absent for an OAT's. */
+  readonly namespaces?: readonly string[];
   readonly scope: string;
   readonly iat: number;
   readonly exp: number;
@@ -31,16 +35,17 @@ export class JwtIssuer {
   ) {}
 
   issue(org: string): string {
+    return this.mint({ sub: org, org, scope: 'report:read' });
+  }
+
+  /** A Hub user's token (login or PAT exchange): it reads the user's DVP namespaces, no org's reports. */
+  issueUser(username: string, namespaces: readonly string[]): string {
+    return this.mint({ sub: username, org: '', namespaces, scope: 'repo:public_read' });
+  }
+
+  private mint(subject: Pick<JwtClaims, 'sub' | 'org' | 'namespaces' | 'scope'>): string {
     const iat = Math.floor(this.now().getTime() / 1000);
-    const claims: JwtClaims = {
-      iss: ISSUER,
-      sub: org,
-      org,
-      scope: 'report:read',
-      iat,
-      exp: iat + this.ttlSeconds,
-      jti: String(this.issued),
-    };
+    const claims: JwtClaims = { iss: ISSUER, ...subject, iat, exp: iat + this.ttlSeconds, jti: String(this.issued) };
     this.issued += 1;
     const unsigned = `${HEADER}.${base64url(JSON.stringify(claims))}`;
     return `${unsigned}.${this.sign(unsigned)}`;

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isReportDate } from '../shared/names.js';
+import type { DvpCatalog } from './dvp/dvp-catalog.js';
+import { sendDvpFile } from './dvp/dvp-storage.js';
 import type { FaultBoard } from './faults.js';
 import { BUCKET, type UrlSigner } from './presigned-url.js';
 import type { ReportCatalog } from './report-catalog.js';
@@ -9,12 +11,15 @@ import type { RequestStats } from './stats.js';
 
 export interface StorageDeps {
   readonly catalog: ReportCatalog;
+  readonly dvp: DvpCatalog;
   readonly signer: UrlSigner;
   readonly faults: FaultBoard;
   readonly stats: RequestStats;
   readonly now: () => Date;
 }
 
+/** DVP export files live under this prefix of the bucket; Enterprise reports beside it. */
+const DVP_PREFIX = `/${BUCKET}/dvp/`;
 const OBJECT_PATH = new RegExp(`^/${BUCKET}/([a-z0-9][a-z0-9_-]*)/([a-z0-9][a-z0-9_-]*)/([a-z0-9][a-z0-9_-]*)/([0-9-]{10})\\.csv$`);
 
 /**
@@ -28,6 +33,8 @@ export function storageHandler(deps: StorageDeps): (req: IncomingMessage, res: S
     stats.count('storage');
     const url = new URL(req.url ?? '/', 'http://storage.invalid');
     const resource = url.pathname;
+    const dvpObject = resource.startsWith(DVP_PREFIX);
+    if (dvpObject) stats.dvpDownloads += 1;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return s3Error(res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', resource);
     }
@@ -60,20 +67,26 @@ export function storageHandler(deps: StorageDeps): (req: IncomingMessage, res: S
         ServerTime: now().toISOString(),
       });
     }
+    if (dvpObject) {
+      const object = deps.dvp.object(resource.slice(BUCKET.length + 2));
+      if (!object) return noSuchKey(res, resource);
+      s3Headers(res);
+      return sendDvpFile(req, res, object, faults, (count) => {
+        stats.bytesServed += count;
+        stats.dvpBytesServed += count;
+      });
+    }
     const match = OBJECT_PATH.exec(resource);
     const [org, type, cadence, date] = match ? (match.slice(1) as [string, string, string, string]) : [];
     // A URL outlives its report when the retention window moves on: S3 then has no such key.
     if (!org || !type || !cadence || !date || !isReportDate(date) || !catalog.find(org, type, cadence, date)) {
-      return s3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.', resource, {
-        Key: resource.slice(BUCKET.length + 2),
-      });
+      return noSuchKey(res, resource);
     }
     const layout = catalog.layout(org, type, cadence, date);
     res.statusCode = 200;
     res.setHeader('content-type', 'text/csv');
     res.setHeader('last-modified', new Date(`${date}T16:00:00Z`).toUTCString());
-    res.setHeader('x-amz-request-id', requestId());
-    res.setHeader('server', 'AmazonS3');
+    s3Headers(res);
     if (req.method === 'HEAD') {
       res.setHeader('content-length', layout.size);
       res.end();
@@ -85,6 +98,16 @@ export function storageHandler(deps: StorageDeps): (req: IncomingMessage, res: S
       stats.bytesServed += count;
     });
   };
+}
+
+function noSuchKey(res: ServerResponse, resource: string): void {
+  s3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.', resource, { Key: resource.slice(BUCKET.length + 2) });
+}
+
+/** The headers S3 puts on every object answer. */
+function s3Headers(res: ServerResponse): void {
+  res.setHeader('x-amz-request-id', requestId());
+  res.setHeader('server', 'AmazonS3');
 }
 
 function s3Error(

@@ -4,8 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { API_BASE_PATH, apiHandler } from './api-routes.js';
 import { layoutStream } from './csv-generator.js';
-import type { DvpControls } from './dvp/dvp-controls.js';
+import { DvpCatalog } from './dvp/dvp-catalog.js';
+import { dvpControls, type DvpControls } from './dvp/dvp-controls.js';
 import { DVP_BASE_PATH, LOGIN_PATH } from './dvp/dvp-paths.js';
+import { dvpHandler } from './dvp/dvp-routes.js';
+import { loginHandler } from './dvp/login-route.js';
 import { FaultBoard, type FaultControls } from './faults.js';
 import { sendError, sendJson } from './http-answers.js';
 import { TOKEN_PATH, hubHandler } from './hub-routes.js';
@@ -113,17 +116,30 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     urlTtlSeconds: resolved.urlTtlSeconds,
     rateLimiter: () => rateLimiter,
   });
-  const hub = hubHandler({ oats: resolved.oats, jwt, faults, stats });
-  const storage = storageHandler({ catalog, signer, faults, stats, now });
+  const hub = hubHandler({ oats: resolved.oats, users: resolved.dvp.users, jwt, faults, stats });
+  const dvpCatalog = new DvpCatalog(resolved.dvp, now);
+  let loginRetired: 404 | 410 | undefined;
+  const dvpApi = dvpHandler({
+    catalog: dvpCatalog,
+    jwt,
+    signer,
+    faults,
+    stats,
+    now,
+    storageUrl: () => storageUrl,
+    urlTtlSeconds: resolved.urlTtlSeconds,
+    rateLimiter: () => rateLimiter,
+  });
+  const login = loginHandler({ users: resolved.dvp.users, jwt, faults, stats, now, retired: () => loginRetired });
+  const storage = storageHandler({ catalog, dvp: dvpCatalog, signer, faults, stats, now });
 
   const apiServer = createServer((req, res) => {
     void guarded(res, async () => {
       if (resolved.latencyMs > 0) await delay(resolved.latencyMs, closing.signal);
       const url = new URL(req.url ?? '/', 'http://api.invalid');
       if (url.pathname === TOKEN_PATH) return hub(req, res);
-      if (url.pathname === LOGIN_PATH || url.pathname === DVP_BASE_PATH || url.pathname.startsWith(`${DVP_BASE_PATH}/`)) {
-        return sendJson(res, 501, { detail: 'DVP Data API: not implemented yet' });
-      }
+      if (url.pathname === LOGIN_PATH) return login(req, res);
+      if (url.pathname === DVP_BASE_PATH || url.pathname.startsWith(`${DVP_BASE_PATH}/`)) return dvpApi(req, res, url.pathname);
       if (url.pathname.startsWith(`${API_BASE_PATH}/`)) return api(req, res, url.pathname, url.searchParams);
       sendJson(res, 404, { detail: 'Not found' });
     });
@@ -159,7 +175,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       if (!user) throw new Error(`simulator: no DVP namespace ${namespace}; it simulates ${namesOf(resolved.dvp.namespaces)}.`);
       return { username: user.username, pat: user.pat };
     },
-    dvp: notYet,
+    dvp: dvpControls(dvpCatalog, (status) => {
+      loginRetired = status;
+    }),
     faults,
     stats,
     reports: (org) => catalog.all(org),
@@ -183,24 +201,6 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
 function namesOf(namespaces: readonly { namespace: string }[]): string {
   return namespaces.length === 0 ? 'none' : namespaces.map((ns) => ns.namespace).join(', ');
 }
-
-const notYet: DvpControls = {
-  retireLogin() {
-    throw new Error('simulator: DVP not implemented yet');
-  },
-  restoreLogin() {
-    throw new Error('simulator: DVP not implemented yet');
-  },
-  exports() {
-    throw new Error('simulator: DVP not implemented yet');
-  },
-  fileBody() {
-    throw new Error('simulator: DVP not implemented yet');
-  },
-  rows() {
-    throw new Error('simulator: DVP not implemented yet');
-  },
-};
 
 /** Runs a handler; an unexpected failure is a 500 in the API's envelope, never a crash. */
 async function guarded(res: ServerResponse, handle: () => Promise<void> | void): Promise<void> {

@@ -1,3 +1,4 @@
+import { isDvpView, type DvpCatalog } from './dvp-catalog.js';
 import type { DvpTimespan, DvpView } from './dvp-options.js';
 
 /** One file of an export, as the files endpoint lists it. */
@@ -44,4 +45,35 @@ export interface DvpControls {
   fileBody(namespace: string, view: string, timespan: DvpTimespan, year: number, n: number, index: number): Buffer;
   /** Data rows across the export's files (repeated headers not counted). */
   rows(namespace: string, view: string, timespan: DvpTimespan, year: number, n: number): number;
+}
+
+/** The controls over a catalog; `setRetired` switches the login's answer. */
+export function dvpControls(catalog: DvpCatalog, setRetired: (status: 404 | 410 | undefined) => void): DvpControls {
+  const exportOf = (namespace: string, view: string, timespan: DvpTimespan, year: number, n: number) => {
+    const ns = catalog.namespace(namespace);
+    if (!ns) throw new Error(`simulator: no DVP namespace ${namespace}; it simulates ${catalog.options.namespaces.map((x) => x.namespace).join(', ') || 'none'}.`);
+    if (!isDvpView(view) || !ns.views.includes(view)) throw new Error(`simulator: namespace ${namespace} has no view ${view}; it offers ${ns.views.join(', ')}.`);
+    const period = catalog.find(namespace, timespan, year, n);
+    if (!period) throw new Error(`simulator: namespace ${namespace} has no export for ${timespan} ${n} of ${year} now.`);
+    return catalog.build(namespace, view, period);
+  };
+  const controls: DvpControls = {
+    retireLogin(status = 404) {
+      setRetired(status);
+      return controls;
+    },
+    restoreLogin() {
+      setRetired(undefined);
+      return controls;
+    },
+    exports: (namespace) => catalog.exports(namespace),
+    fileBody(namespace, view, timespan, year, n, index) {
+      const file = exportOf(namespace, view, timespan, year, n).files[index];
+      if (!file) throw new Error(`simulator: that export has no file ${index} (files are numbered from 0).`);
+      // A copy: the catalog's buffer is what the storage serves next.
+      return Buffer.from(file.body);
+    },
+    rows: (namespace, view, timespan, year, n) => exportOf(namespace, view, timespan, year, n).rows,
+  };
+  return controls;
 }
