@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.js';
 import type { CredentialSource } from './docker/credentials.js';
+import type { DvpCredentialSource, DvpCredentials } from './docker/dvp-credentials.js';
 import { hmacKeyPads, pseudonymKeyProblem, type Pseudonymization } from './query/pseudonymize.js';
 import { isLoopback } from './docker/download-location.js';
 
@@ -10,12 +11,15 @@ import { isLoopback } from './docker/download-location.js';
  */
 export const DEFAULT_API_URL = 'https://api.docker.com/enterprise-data/v1';
 export const DEFAULT_HUB_URL = 'https://hub.docker.com';
+export const DEFAULT_DVP_API_URL = 'https://hub.docker.com/api/publisher/analytics/v1';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 export interface EngineEnv {
   readonly apiUrl: string;
   readonly hubUrl: string;
+  /** The DVP Data API (`DOCKER_DVP_API_URL`). */
+  readonly dvpUrl: string;
   /** An S3-compatible endpoint (`AWS_ENDPOINT_URL_S3`); path-style addressing is used with it. */
   readonly s3Endpoint: string | undefined;
   /** `AWS_REGION` or `AWS_DEFAULT_REGION`, when set. */
@@ -37,6 +41,7 @@ export function readEngineEnv(env: Environment): EngineEnv {
   return {
     apiUrl: dockerUrl(env, 'DOCKER_API_URL', DEFAULT_API_URL),
     hubUrl: dockerUrl(env, 'DOCKER_HUB_URL', DEFAULT_HUB_URL),
+    dvpUrl: dockerUrl(env, 'DOCKER_DVP_API_URL', DEFAULT_DVP_API_URL),
     s3Endpoint,
     awsRegion: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || undefined,
     awsCredentials:
@@ -93,6 +98,58 @@ export class EnvCredentials implements CredentialSource {
   }
 }
 
+/** `DOCKER_HUB_USERNAME_<NS>` and `DOCKER_HUB_PAT_<NS>`: the namespace upper-cased, `-` turned into `_`. */
+export function dvpVariables(namespace: string): { readonly username: string; readonly pat: string } {
+  const suffix = namespace.toUpperCase().replace(/-/g, '_');
+  return { username: `DOCKER_HUB_USERNAME_${suffix}`, pat: `DOCKER_HUB_PAT_${suffix}` };
+}
+
+/**
+ * A DVP namespace's Hub login from the environment: `DOCKER_HUB_USERNAME_<NS>`
+ * and `DOCKER_HUB_PAT_<NS>`, each falling back to `DOCKER_HUB_USERNAME` and
+ * `DOCKER_HUB_PAT` (one account reading every namespace).
+ */
+export class DvpEnvCredentials implements DvpCredentialSource {
+  constructor(private readonly env: Environment) {}
+
+  async credentialsFor(namespace: string): Promise<DvpCredentials> {
+    const { username, pat } = this.lookup(namespace);
+    if (!username || !pat) throw new ConfigError(this.missingMessage(namespace)!);
+    return { username, pat };
+  }
+
+  describe(namespace: string): string {
+    const own = dvpVariables(namespace);
+    const name = (variable: string, fallback: string) => (this.env[variable]?.trim() ? variable : `${fallback} (or ${variable})`);
+    return `${name(own.username, 'DOCKER_HUB_USERNAME')} and ${name(own.pat, 'DOCKER_HUB_PAT')}`;
+  }
+
+  /** Fails before any request when a namespace lacks a user name or a PAT, naming each variable to set. */
+  requireAll(namespaces: readonly string[]): void {
+    const missing = namespaces.map((namespace) => this.missingMessage(namespace)).filter((message) => message !== undefined);
+    if (missing.length > 0) throw new ConfigError(missing.join('\n'));
+  }
+
+  private lookup(namespace: string): { username: string | undefined; pat: string | undefined } {
+    const own = dvpVariables(namespace);
+    return {
+      username: this.env[own.username]?.trim() || this.env.DOCKER_HUB_USERNAME?.trim() || undefined,
+      pat: this.env[own.pat]?.trim() || this.env.DOCKER_HUB_PAT?.trim() || undefined,
+    };
+  }
+
+  private missingMessage(namespace: string): string | undefined {
+    const { username, pat } = this.lookup(namespace);
+    const own = dvpVariables(namespace);
+    const lacking = [
+      ...(username ? [] : [`${own.username} (or DOCKER_HUB_USERNAME for every namespace) to the Docker Hub user name`]),
+      ...(pat ? [] : [`${own.pat} (or DOCKER_HUB_PAT for every namespace) to a personal access token of that user with read access`]),
+    ];
+    if (lacking.length === 0) return undefined;
+    return `No Docker Hub login for DVP namespace ${namespace}: set ${lacking.join(', and ')}.`;
+  }
+}
+
 /**
  * A Docker URL: the OAT goes to the Hub and our JWT to the API, so anything but
  * https would send them, and the reports, across the network in clear. Plain
@@ -103,7 +160,7 @@ function dockerUrl(env: Environment, name: string, fallback: string): string {
   const url = new URL(value);
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new ConfigError(
-      `${name} must be an https URL: ${url.protocol}//${url.host} is plain http, which would send the OAT, ` +
+      `${name} must be an https URL: ${url.protocol}//${url.host} is plain http, which would send the OAT (or PAT), ` +
         'the token and the reports unencrypted. Use https (plain http is accepted only on loopback: localhost, 127.0.0.0/8, ::1).',
     );
   }
