@@ -42,4 +42,4 @@ export type { SchemaChange } from './schema-changes.js';
 export { API_BASE_PATH, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './api-routes.js';
 export { BUCKET } from './presigned-url.js';
 export { usageText } from './usage-text.js';
-export { simulatorOptionsFromFlags, type SimulateFlags } from './cli-flags.js';
+export { NAMESPACE_FLAG, collectNamespace, simulatorOptionsFromFlags, type SimulateFlags } from './cli-flags.js';
