@@ -1,5 +1,4 @@
-import { EnvCredentials, readEngineEnv, type EngineEnv } from '../shared/config.js';
-import { ConfigError } from '../shared/errors.js';
+import { DvpEnvCredentials, EnvCredentials, readEngineEnv, type EngineEnv } from '../shared/config.js';
 import { dockerApi } from '../shared/docker/docker-api.js';
 import { HttpClient, defaultHttpDeps, type Attempt } from '../shared/http/http-client.js';
 import { LakeTableCatalog } from '../shared/lake/table-catalog.js';
@@ -8,6 +7,7 @@ import { DEFAULT_DUCKDB_SETTINGS, DuckDbEngine, LEAN_DUCKDB_SETTINGS } from '../
 import type { LakeSink } from '../shared/sinks/lake-sink.js';
 import { openSink } from '../shared/sinks/open-sink.js';
 import { describePeriod, type ScopeRef, type Source } from '../shared/sources/index.js';
+import { DvpSource, dvpApi } from '../shared/sources/dvp/index.js';
 import { EnterpriseSource } from '../shared/sources/enterprise/index.js';
 import type { SyncDeps } from '../shared/sync/index.js';
 import type { CliIo } from './cli-io.js';
@@ -22,6 +22,8 @@ import type { CliIo } from './cli-io.js';
 export interface CliRuntime {
   readonly env: EngineEnv;
   readonly credentials: EnvCredentials;
+  /** DVP namespaces' Hub logins. */
+  readonly dvpCredentials: DvpEnvCredentials;
   readonly now: () => Date;
   sourceFor(scope: ScopeRef): Source;
   /** The engine's dependencies over a lake, minus what each run adds (events, afterLanding). */
@@ -39,9 +41,11 @@ export interface CliRuntimeOptions {
 export function createCliRuntime(io: CliIo, options: CliRuntimeOptions = {}): CliRuntime {
   const env = readEngineEnv(io.env);
   const credentials = new EnvCredentials(io.env);
+  const dvpCredentials = new DvpEnvCredentials(io.env);
   const now = io.now ?? (() => new Date());
   const http = new HttpClient({ ...defaultHttpDeps, ...io.http }, {}, options.onHttpRetry);
   const docker = dockerApi({ apiUrl: env.apiUrl, hubUrl: env.hubUrl, credentials, http, now });
+  const dvp = dvpApi({ dvpUrl: env.dvpUrl, hubUrl: env.hubUrl, credentials: dvpCredentials, http, now });
   let engine: DuckDbEngine | undefined;
   const engineFor = (sink: LakeSink) => (engine ??= new DuckDbEngine(sink.remote ? LEAN_DUCKDB_SETTINGS : DEFAULT_DUCKDB_SETTINGS));
   const sources = new Map<string, Source>();
@@ -49,8 +53,7 @@ export function createCliRuntime(io: CliIo, options: CliRuntimeOptions = {}): Cl
     const key = `${scope.source}/${scope.scope}`;
     let source = sources.get(key);
     if (!source) {
-      if (scope.source !== 'enterprise') throw new ConfigError(`the ${scope.source} source is not available in this version.`);
-      source = new EnterpriseSource(docker.clientFor(scope.scope));
+      source = scope.source === 'dvp' ? new DvpSource(dvp.clientFor(scope.scope)) : new EnterpriseSource(docker.clientFor(scope.scope));
       sources.set(key, source);
     }
     return source;
@@ -58,6 +61,7 @@ export function createCliRuntime(io: CliIo, options: CliRuntimeOptions = {}): Cl
   return {
     env,
     credentials,
+    dvpCredentials,
     now,
     sourceFor,
     lake: (sink) => ({

@@ -55,3 +55,10 @@ export function positiveNumber(value: string): number {
   if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}".`);
   return parsed;
 }
+
+/** `--timespan weeks|months` (as the DVP API says; `weekly`/`monthly` too): the lake's cadence, repeatable. */
+export function timespan(value: string, previous: string[] = []): string[] {
+  const cadence = ({ weeks: 'weekly', weekly: 'weekly', months: 'monthly', monthly: 'monthly' } as Record<string, string>)[value.trim().toLowerCase()];
+  if (!cadence) throw new InvalidArgumentError(`timespan "${value}" is not weeks or months.`);
+  return previous.includes(cadence) ? previous : [...previous, cadence];
+}

@@ -35,7 +35,7 @@ class LineReporter implements SyncReporter {
         const { dataset } = event;
         const rebuild = event.toRebuild > 0 ? `, ${plural(event.toRebuild, 'query copy', 'query copies')} to rebuild` : '';
         return (
-          `${dataset.scope} ${dataset.name}/${dataset.cadence}: ${plural(event.toLand, 'report')} to land ` +
+          `${dataset.scope} ${dataset.name}/${dataset.cadence}: ${plural(event.toLand, dataset.source === 'dvp' ? 'export' : 'report')} to land ` +
           `(${formatBytes(event.toLandBytes)}), ${event.alreadyLanded} already landed${rebuild}`
         );
       }
@@ -71,7 +71,7 @@ class BarReporter implements SyncReporter {
     this.bars = new cliProgress.MultiBar(
       {
         stream: stream as NodeJS.WriteStream,
-        format: ' {bar} {value}/{total} reports | {landedBytes} of {plannedBytes} | {failed} failed',
+        format: ' {bar} {value}/{total} landed | {landedBytes} of {plannedBytes} | {failed} failed',
         hideCursor: true,
         clearOnComplete: true,
         fps: 10,

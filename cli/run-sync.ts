@@ -3,7 +3,7 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import { FsSink } from '../shared/sinks/fs-sink.js';
-import type { ScopeRef } from '../shared/sources/index.js';
+import type { ScopeRef, SourceId } from '../shared/sources/index.js';
 import type { SyncOptions, SyncSummary } from '../shared/sync/index.js';
 import { describeFailure, syncLake } from '../shared/sync/index.js';
 import { pseudonymizationFromEnv } from '../shared/config.js';
@@ -32,7 +32,7 @@ export interface SyncOutcome {
 
 /**
  * `docker-reports sync` without the argument parsing: checks the configuration
- * (every org has an OAT) before any request, runs the engine with a progress
+ * (every org has an OAT, every namespace a Hub login) before any request, runs the engine with a progress
  * reporter, and prints the outcome. Used by `sync` and by `demo`.
  */
 export async function runSync(request: SyncRequest, io: CliIo, detail: ReporterOptions['detail'] = 'each'): Promise<SyncOutcome> {
@@ -42,7 +42,8 @@ export async function runSync(request: SyncRequest, io: CliIo, detail: ReporterO
       reporter.onEvent({ kind: 'retry', what: label, attempt: attempt.attempt, reason: attempt.reason, delayMs: attempt.delayMs }),
   });
   try {
-    runtime.credentials.requireAll(orgsOf(request.scopes));
+    runtime.credentials.requireAll(scopesOf(request.scopes, 'enterprise'));
+    runtime.dvpCredentials.requireAll(scopesOf(request.scopes, 'dvp'));
     const pseudonymize = request.pseudonymize?.length ? pseudonymizationFromEnv(io.env, request.pseudonymize) : undefined;
     const sink = await runtime.openLake(request.dest);
     if (sink instanceof FsSink) await checkWritable(sink.root);
@@ -58,7 +59,9 @@ export async function runSync(request: SyncRequest, io: CliIo, detail: ReporterO
     }
     const elapsedMs = Date.now() - started;
     io.stdout.write(
-      request.json ? `${JSON.stringify(jsonSummary(summary, sink.location, elapsedMs), null, 2)}\n` : sentences(summary, sink.location, elapsedMs),
+      request.json
+        ? `${JSON.stringify(jsonSummary(summary, sink.location, elapsedMs), null, 2)}\n`
+        : sentences(summary, sink.location, elapsedMs, new Set(request.scopes.map((scope) => scope.source))),
     );
     if (pseudonymize) await warnAboutNames(sink, pseudonymize.columns, io);
     return { summary, exitCode: exitCodeOfSummary(summary), location: sink.location };
@@ -115,21 +118,31 @@ function notWritable(root: string, error: NodeJS.ErrnoException): string {
   }
 }
 
-function orgsOf(scopes: readonly ScopeRef[]): string[] {
-  return scopes.filter((scope) => scope.source === 'enterprise').map((scope) => scope.scope);
+function scopesOf(scopes: readonly ScopeRef[], source: SourceId): string[] {
+  return scopes.filter((scope) => scope.source === source).map((scope) => scope.scope);
 }
 
-function sentences(summary: SyncSummary, location: string, elapsedMs: number): string {
+/** `3 reports`, `12 exports`, `3 reports and 12 exports`: what each synced source lands, in its own word. */
+function landedCounts(summary: SyncSummary, sources: ReadonlySet<SourceId>): string {
+  const count = (source: SourceId) => summary.landed.filter((landed) => landed.ref.source === source).length;
+  const parts = [
+    ...(sources.has('enterprise') || sources.size === 0 ? [plural(count('enterprise'), 'report')] : []),
+    ...(sources.has('dvp') ? [plural(count('dvp'), 'export')] : []),
+  ];
+  return parts.join(' and ');
+}
+
+function sentences(summary: SyncSummary, location: string, elapsedMs: number, sources: ReadonlySet<SourceId>): string {
   const bytes = summary.landed.reduce((sum, landed) => sum + manifestBytes(landed.manifest), 0);
   const rebuilt = summary.rebuilt.length > 0 ? `rebuilt ${plural(summary.rebuilt.length, 'query copy', 'query copies')}; ` : '';
   const lines = [
-    `Landed ${plural(summary.landed.length, 'report')} (${formatBytes(bytes)}) in ${location}; ` +
+    `Landed ${landedCounts(summary, sources)} (${formatBytes(bytes)}) in ${location}; ` +
       `${rebuilt}${summary.skipped} already landed; ${summary.failed.length} failed. (${(elapsedMs / 1000).toFixed(1)} s)`,
   ];
   if (summary.failed.length > 0) {
     lines.push('', `${plural(summary.failed.length, 'failure')}:`);
     for (const failure of summary.failed) lines.push(`  ${describeFailure(failure)}`);
-    lines.push('', 'Fix what the messages say, then run the same command again: landed reports are skipped.');
+    lines.push('', 'Fix what the messages say, then run the same command again: what is landed is skipped.');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -19,10 +19,15 @@ export function dvpColumns(header: readonly string[]): SourceColumns {
   return { fields };
 }
 
-/** Timestamps (`timestamp`, `..._at`), days (`action_day`, `date`), counts (`pulls`, `unique_ips`, `version_checks`, `..._count`). */
+/**
+ * Timestamps (`timestamp`, `..._at`), days (`action_day`, `date`), counts
+ * (`..._count`, `pulls`, `pull_by_tag`, `version_check`, `unique_ips`): the
+ * names Docker's manual describes. Kept narrow on purpose: a text column
+ * taken for a count would lose its values in the query copy.
+ */
 export function typeOfColumn(name: string): 'timestamp' | 'date' | 'integer' | 'string' {
   if (/(^|_)(timestamp|datetime|time)$|_at$/.test(name)) return 'timestamp';
   if (/(^|_)(day|date)$/.test(name)) return 'date';
-  if (/(^|_)(count|counts|pulls|ips|checks|downloads)(_|$)/.test(name)) return 'integer';
+  if (/(^|_)counts?$/.test(name) || /^(pulls?|version_checks?|unique_ips?)(_by_[a-z0-9_]+)?$/.test(name)) return 'integer';
   return 'string';
 }
