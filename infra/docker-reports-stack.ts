@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { REPORT_EVENT_SOURCE, REPORT_LANDED_DETAIL_TYPE } from '../shared/aws/report-events.js';
 import { PLACEHOLDER_ORG, type StackConfig } from './config/stack-config.js';
 import { DvpSecrets } from './constructs/dvp-secrets.js';
+import { dvpScopes, HealthDashboard } from './constructs/health-dashboard.js';
 import { OrgSecrets } from './constructs/org-secrets.js';
 import { PseudonymKey } from './constructs/pseudonym-key.js';
 import { QueryLayer } from './constructs/query-layer.js';
@@ -33,6 +34,7 @@ export class DockerReportsStack extends Stack {
   readonly alarms: SyncAlarms;
   readonly api: ReportsApi;
   readonly syncOnRequest: SyncOnRequest;
+  readonly healthDashboard: HealthDashboard;
 
   constructor(scope: Construct, id: string, props: DockerReportsStackProps) {
     super(scope, id, {
@@ -116,6 +118,12 @@ export class DockerReportsStack extends Stack {
       syncFunction: this.sync.syncFunction.function,
       deadLetterQueue: this.sync.syncDeadLetterQueue,
     });
+    this.healthDashboard = new HealthDashboard(this, 'Dashboard', {
+      scopes: [{ source: 'enterprise', scopes: config.orgs }, ...dvpScopes(config)],
+      alarms: this.alarms.alarms,
+      functions: { sync: this.sync.syncFunction.function, 'land-report': this.sync.landReportFunction.function, api: this.api.handler.function },
+      deadLetterQueues: { sync: this.sync.syncDeadLetterQueue, 'land-report': this.sync.landDeadLetterQueue },
+    });
 
     this.outputs(config);
   }
@@ -130,6 +138,7 @@ export class DockerReportsStack extends Stack {
     new CfnOutput(this, 'AthenaWorkGroup', { value: this.query.workGroupName, description: 'Run queries in this workgroup' });
     new CfnOutput(this, 'GlueDatabase', { value: this.query.databaseName, description: 'One table per report type and cadence' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'Subscribe to receive the alarms' });
+    new CfnOutput(this, 'DashboardName', { value: this.healthDashboard.dashboard.dashboardName, description: 'The CloudWatch dashboard of the pipeline\'s health' });
     new CfnOutput(this, 'LandingEventPattern', {
       value: JSON.stringify({ source: [REPORT_EVENT_SOURCE], 'detail-type': [REPORT_LANDED_DETAIL_TYPE] }),
       description: 'EventBridge pattern of the event sent after each landing (default bus)',
