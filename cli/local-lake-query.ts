@@ -129,6 +129,20 @@ export class LocalLake {
     return last!;
   }
 
+  /**
+   * Runs one fixed statement with its `?` placeholders bound to `params`, so
+   * values from a request (a filter's org, dates) are data, never SQL.
+   */
+  async select(sql: string, params: readonly string[] = []): Promise<QueryResult> {
+    const prepared = await this.connection.prepare(sql);
+    try {
+      if (params.length > 0) prepared.bind([...params]);
+      return resultOf(await prepared.runAndReadAll());
+    } finally {
+      prepared.destroySync();
+    }
+  }
+
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { TOOL } from '../shared/version.js';
 import { demoCommand } from './commands/demo.js';
 import { queryCommand } from './commands/query.js';
+import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { syncCommand } from './commands/sync.js';
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     syncCommand(io, exit),
     queryCommand(io, exit),
     serveCommand(io, exit),
+    reportCommand(io, exit),
     simulateCommand(io, exit),
     demoCommand(io, exit),
   ]) {

@@ -13,9 +13,12 @@ export function serveCommand(io: CliIo, exit: (code: number) => void): Command {
     .requiredOption('--lake <dir>', 'the lake folder a sync wrote')
     .option('--port <port>', 'port on 127.0.0.1 (0: any free port)', integer(0, 65_535), 8080)
     .option('--org <org>', 'an org to serve; repeatable (default: every org the lake holds)', segment('org'))
+    .option('--show-users', 'show user names on the dashboard (distinct user counts are shown either way)', false)
     .addHelpText(
       'after',
       `
+Dashboard: open the URL it prints in a browser (charts of pulls, repositories, users; filters in the URL).
+
 Routes (as in the deployed stack):
   GET  /orgs/{org}/reports                                   report types, landed counts, newest landed date
   GET  /orgs/{org}/reports/{type}/{cadence}                  reports, newest first (page_size, page_token), each marked Landed
@@ -32,7 +35,7 @@ Example:
   docker-reports serve --lake ./lake &
   curl -L -o latest.csv localhost:8080/orgs/acme/reports/usage_pulls/daily/latest/download`,
     )
-    .action(async (flags: { lake: string; port: number; org?: string[] }) => {
+    .action(async (flags: { lake: string; port: number; org?: string[]; showUsers: boolean }) => {
       const orgs = flags.org ?? (await scopesInLake(flags.lake));
       if (orgs.length === 0) throw new ConfigError(`${flags.lake} holds no org's reports; name one with --org, or run a sync first.`);
       const server = await startLocalApi({
@@ -40,10 +43,12 @@ Example:
         port: flags.port,
         orgs,
         env: io.env,
+        showUsers: flags.showUsers,
         log: (line) => io.stderr.write(`${line}\n`),
       });
       io.stdout.write(
         `Serving ${flags.lake} for ${orgs.join(', ')} at ${server.url}\n` +
+          `  Dashboard: ${server.url}/\n` +
           `  curl -L -o latest.csv ${server.url}/orgs/${orgs[0]}/reports/<type>/<cadence>/latest/download\n` +
           'Press Ctrl+C to stop.\n',
       );

@@ -11,6 +11,7 @@ import { runItem, syncLake } from '../../shared/sync/index.js';
 import { ConfigError, messageOf } from '../../shared/errors.js';
 import { ApiError, errorResponse, type ApiResponse } from '../../shared/api/api-types.js';
 import { createCliRuntime } from '../cli-runtime.js';
+import { createDashboard } from '../dashboard/index.js';
 
 export interface LocalApiOptions {
   readonly lake: string;
@@ -22,6 +23,8 @@ export interface LocalApiOptions {
   readonly env: Environment;
   readonly log: (line: string) => void;
   readonly now?: () => Date;
+  /** Show user names on the dashboard (counts are shown either way). @default false */
+  readonly showUsers?: boolean;
 }
 
 export interface LocalApi {
@@ -50,6 +53,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   }
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const signer = new HmacUrlSigner(url, now);
+  const dashboard = createDashboard({ lake: options.lake, showUsers: options.showUsers ?? false });
 
   const api = new ReportsApi({
     orgs: options.orgs,
@@ -85,6 +89,11 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       return;
     }
     const query = Object.fromEntries(target.searchParams);
+    const page = await dashboard.handle(request.method ?? 'GET', rawPath, query);
+    if (page) {
+      write(response, page);
+      return;
+    }
     const answer = await api.handle({ method: request.method ?? 'GET', path: rawPath, query });
     options.log(`${request.method} ${rawPath} ${answer.status}`);
     write(response, answer);
@@ -118,6 +127,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         server.closeAllConnections();
         server.close(() => resolve());
       });
+      await dashboard.close();
       await runtime.close();
     },
   };

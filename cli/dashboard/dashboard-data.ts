@@ -1,0 +1,154 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import pLimit from 'p-limit';
+import { datasetOfTable, lakeTables } from '../../shared/lake/table-catalog.js';
+import { FsSink } from '../../shared/sinks/fs-sink.js';
+import { tableName } from '../../shared/sources/index.js';
+import { identifier } from '../../shared/query/index.js';
+import { LocalLake } from '../local-lake-query.js';
+import { chartCatalog, sqlWithValues, type ChartCatalog, type DashboardTable } from './chart-catalog.js';
+import type { ChartData, DashboardFilters, DashboardMeta, JsonValue } from './wire-types.js';
+
+export type { ChartData, ChartInfo, DashboardMeta } from './wire-types.js';
+
+/** The schema that holds the charted columns; `USE`d, so the charts' SQL names the tables as Athena does. */
+const SNAPSHOT_SCHEMA = 'dashboard';
+/** A lake is looked at again for changes at most this often: a page's burst of requests shares one look. */
+const FRESHNESS_MS = 1_000;
+
+interface Snapshot {
+  readonly fingerprint: string;
+  readonly lake: LocalLake;
+  readonly catalog: ChartCatalog;
+  readonly meta: Omit<DashboardMeta, 'showUsers'>;
+}
+
+/**
+ * The dashboard's data: DuckDB over the lake's query copies, each chart one
+ * fixed statement with its filter values bound. Reading hundreds of Parquet
+ * objects per chart takes longer than a page can wait (each query opens every
+ * file), so the columns the charts read are copied into DuckDB tables of the
+ * same names once, and again only when the lake's query copies change.
+ */
+export class DashboardData {
+  private snapshot: Promise<Snapshot> | undefined;
+  private checked = 0;
+  /** One DuckDB connection: its statements one at a time. */
+  private readonly serial = pLimit(1);
+
+  constructor(
+    private readonly lakeDir: string,
+    private readonly options: { readonly showUsers: boolean },
+  ) {}
+
+  async meta(): Promise<DashboardMeta> {
+    const { meta } = await this.current();
+    return { ...meta, showUsers: this.options.showUsers };
+  }
+
+  /** The chart's data under `filters`; undefined when the lake has no such chart. */
+  async chart(id: string, filters: DashboardFilters): Promise<ChartData | undefined> {
+    const { lake, catalog } = await this.current();
+    const definition = catalog.charts.find((chart) => chart.id === id);
+    if (!definition) return undefined;
+    const query = definition.query(filters);
+    const result = await this.serial(() => lake.select(query.sql, query.params));
+    return { id, sql: sqlWithValues(query), columns: result.columns, rows: result.jsonRows() as JsonValue[][] };
+  }
+
+  /** Every chart's data under `filters`, in the catalog's order (for a report file). */
+  async charts(filters: DashboardFilters): Promise<ChartData[]> {
+    const { catalog } = await this.current();
+    const out: ChartData[] = [];
+    for (const chart of catalog.charts) out.push((await this.chart(chart.id, filters))!);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    const snapshot = await this.snapshot?.catch(() => undefined);
+    await this.serial(() => snapshot?.lake.close());
+  }
+
+  private async current(): Promise<Snapshot> {
+    const now = Date.now();
+    if (this.snapshot && now - this.checked < FRESHNESS_MS) return this.snapshot;
+    this.checked = now;
+    const fingerprint = await lakeFingerprint(this.lakeDir);
+    const previous = this.snapshot;
+    const held = await previous?.catch(() => undefined);
+    if (previous && held?.fingerprint === fingerprint) return previous;
+    this.snapshot = load(this.lakeDir, fingerprint, this.options.showUsers);
+    // The old copy closes after the statements queued on it have run.
+    if (held) void this.serial(() => held.lake.close());
+    // A failed load is tried again on the next request, not kept.
+    this.snapshot.catch(() => {
+      this.checked = 0;
+    });
+    return this.snapshot;
+  }
+}
+
+/**
+ * What changes when a period lands or is landed again: every query object's
+ * key, size and modification time, and the table definitions.
+ */
+async function lakeFingerprint(lakeDir: string): Promise<string> {
+  const root = join(resolve(lakeDir), 'query');
+  const names = await readdir(root, { recursive: true }).catch(() => [] as string[]);
+  const files = names.filter((name) => name.endsWith('.parquet') || name.endsWith('_table.json')).sort();
+  const stats = await Promise.all(files.map((name) => stat(join(root, name)).catch(() => undefined)));
+  return files.map((name, index) => `${name}:${stats[index]?.size ?? '-'}:${stats[index]?.mtimeMs ?? '-'}`).join('\n');
+}
+
+async function load(lakeDir: string, fingerprint: string, showUsers: boolean): Promise<Snapshot> {
+  const definitions = await lakeTables(new FsSink(lakeDir));
+  const lake = await LocalLake.open(lakeDir);
+  try {
+    const viewed = new Set(lake.views.map((view) => view.name));
+    const tables: DashboardTable[] = definitions
+      .map((definition) => ({ definition, name: tableName(datasetOfTable(definition)) }))
+      .filter(({ name }) => viewed.has(name))
+      .map(({ definition, name }) => ({
+        name,
+        source: definition.source,
+        // DVP cadences are timespans (`weeks`); the table's name says weekly or monthly.
+        cadence: definition.source === 'dvp' ? (name.endsWith('_monthly') ? 'monthly' : 'weekly') : definition.cadence,
+        columns: definition.columns,
+      }));
+    const catalog = chartCatalog(tables, { showUsers });
+    await lake.query(`CREATE SCHEMA ${SNAPSHOT_SCHEMA}`);
+    for (const [table, columns] of catalog.reads) {
+      const list = [...columns].map(identifier).join(', ');
+      await lake.query(`CREATE TABLE ${SNAPSHOT_SCHEMA}.${identifier(table)} AS SELECT ${list} FROM main.${identifier(table)}`);
+    }
+    await lake.query(`USE ${SNAPSHOT_SCHEMA}`);
+    return { fingerprint, lake, catalog, meta: await metaOf(lake, catalog) };
+  } catch (error) {
+    lake.close();
+    throw error;
+  }
+}
+
+async function metaOf(lake: LocalLake, catalog: ChartCatalog): Promise<Omit<DashboardMeta, 'showUsers'>> {
+  const values = async (sql: string) => (await lake.select(sql)).jsonRows().map((row) => String(row[0]));
+  const tablesOf = (source: 'enterprise' | 'dvp') => [...new Set(catalog.charts.filter((chart) => chart.source === source).map((chart) => chart.table))];
+  const union = (tables: string[], select: (table: string) => string) => tables.map(select).join('\nUNION\n');
+  const enterprise = tablesOf('enterprise');
+  const dvp = tablesOf('dvp');
+  const orgs = enterprise.length === 0 ? [] : await values(`SELECT org FROM (${union(enterprise, (t) => `SELECT DISTINCT org FROM ${identifier(t)}`)}) ORDER BY org`);
+  const namespaces = dvp.length === 0 ? [] : await values(`SELECT namespace FROM (${union(dvp, (t) => `SELECT DISTINCT namespace FROM ${identifier(t)}`)}) ORDER BY namespace`);
+  // The repositories of the busiest chart of repositories: what the filter most likely wants.
+  const top = catalog.charts.find((chart) => chart.id === 'top-repositories') ?? catalog.charts.find((chart) => chart.id === 'dvp-top-repositories');
+  const repository = top?.encoding.label?.[0];
+  const repositories =
+    top && repository
+      ? await values(`SELECT ${identifier(repository)} FROM ${identifier(top.table)} GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 500`)
+      : [];
+  const periods = [...enterprise.map((t) => ({ t, c: 'report_date' })), ...dvp.map((t) => ({ t, c: 'period_start' }))];
+  let dates: DashboardMeta['dates'] = { first: null, last: null };
+  if (periods.length > 0) {
+    const row = (await lake.select(`SELECT min(d), max(d) FROM (${periods.map(({ t, c }) => `SELECT ${c} AS d FROM ${identifier(t)}`).join('\nUNION ALL\n')})`)).jsonRows()[0]!;
+    dates = { first: row[0] === null ? null : String(row[0]), last: row[1] === null ? null : String(row[1]) };
+  }
+  return { charts: catalog.charts.map(({ query: _query, ...info }) => info), leftOut: catalog.leftOut, orgs, namespaces, repositories: repositories.filter((name) => name !== 'null'), dates };
+}
