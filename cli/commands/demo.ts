@@ -97,5 +97,7 @@ function nextSteps(lake: string): string {
   The real API:   export DOCKER_OAT=<an OAT with the "Report read" scope>
                   npx docker-reports sync --org <your-org> --dest ./lake
   Into S3:        npx docker-reports sync --org <your-org> --dest s3://<bucket>/docker-reports
-  On AWS:         npx cdk deploy -c orgs=<your-org>   (see "Deploy on AWS" in README.md)`;
+  On AWS:         npx cdk deploy -c orgs=<your-org>   (see "Deploy on AWS" in README.md)
+  The dashboard:  npx docker-reports serve --lake ${lake}, then open http://127.0.0.1:8080/
+  As one file:    npx docker-reports report --lake ${lake} --out usage.html   (opens offline)`;
 }
