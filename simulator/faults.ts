@@ -19,11 +19,12 @@ export interface FaultScope {
   /** The same as `org`, for a DVP namespace; `org` wins when both are given. */
   readonly namespace?: string;
   /**
-   * Only the DVP export file at this 1-based position (its URL for
-   * `expiredUrl`, its download for the storage faults); Enterprise reports,
-   * a single file each, never match.
+   * Only the DVP export file at this index (0-based, as in
+   * `sim.dvp.exports(ns)[i].files` and `sim.dvp.fileBody`): its URL for
+   * `expiredUrl`, its download for the storage faults. Enterprise reports
+   * never match.
    */
-  readonly file?: number;
+  readonly fileIndex?: number;
   /**
    * Only these operations. @default both APIs' (the Enterprise four and the
    * DVP four); add 'token' or 'dvp-login' to include the Hub
@@ -46,7 +47,10 @@ export type MalformedStyle =
  * calls fail" and check that a retry succeeds.
  */
 export interface FaultControls {
-  /** The next `times` API calls get 429 with `Retry-After: retryAfterSeconds`. */
+  /**
+   * The next `times` API calls get 429 with `Retry-After: retryAfterSeconds`
+   * (DVP calls and login as Hub sends it: `X-Retry-After`, a Unix time).
+   */
   rateLimit(times?: number, retryAfterSeconds?: number, scope?: FaultScope): FaultControls;
   /** The next `times` API calls get a 5xx with the error envelope. */
   serverError(times?: number, status?: 500 | 502 | 503 | 504, scope?: FaultScope): FaultControls;
@@ -91,8 +95,8 @@ export interface FaultTarget {
   /** For a Hub user's login or exchange: the namespaces it reads, each matching a scope's org too. */
   readonly namespaces?: readonly string[];
   readonly operation: AnsweredOperation | 'storage';
-  /** For a DVP file's URL or download: its 1-based position in its export. */
-  readonly file?: number;
+  /** For a DVP file's URL or download: its 0-based index in its export. */
+  readonly fileIndex?: number;
 }
 
 export type Fault =
@@ -110,7 +114,7 @@ interface Armed {
   readonly fault: Fault;
   remaining: number;
   readonly org: string | undefined;
-  readonly file: number | undefined;
+  readonly fileIndex: number | undefined;
   readonly operations: readonly (AnsweredOperation | 'storage')[];
 }
 
@@ -188,7 +192,7 @@ export class FaultBoard implements FaultControls {
         a.fault.kind === kind &&
         a.remaining > 0 &&
         (a.org === undefined || a.org === target.org || (target.namespaces?.includes(a.org) ?? false)) &&
-        (a.file === undefined || a.file === target.file) &&
+        (a.fileIndex === undefined || a.fileIndex === target.fileIndex) &&
         a.operations.includes(target.operation),
     );
     if (!armed) return undefined;
@@ -199,10 +203,10 @@ export class FaultBoard implements FaultControls {
 
   private arm(fault: Fault, times: number, scope: FaultScope, operations: Armed['operations']): this {
     if (!Number.isInteger(times) || times < 1) throw new Error(`simulator: a fault applies a whole number of times (1 or more), not ${times}.`);
-    if (scope.file !== undefined && (!Number.isInteger(scope.file) || scope.file < 1)) {
-      throw new Error(`simulator: a fault's file is a 1-based position (1 or more), not ${scope.file}.`);
+    if (scope.fileIndex !== undefined && (!Number.isInteger(scope.fileIndex) || scope.fileIndex < 0)) {
+      throw new Error(`simulator: a fault's fileIndex is a 0-based index (0 or more), not ${scope.fileIndex}.`);
     }
-    this.armed.push({ fault, remaining: times, org: scope.org ?? scope.namespace, file: scope.file, operations });
+    this.armed.push({ fault, remaining: times, org: scope.org ?? scope.namespace, fileIndex: scope.fileIndex, operations });
     return this;
   }
 }

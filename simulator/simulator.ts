@@ -28,7 +28,7 @@ export interface ReportSchema {
   readonly fields: readonly SchemaField[];
 }
 
-/** A running simulator of Docker's Hub, Enterprise Data API and pre-signed storage. */
+/** A running simulator of Docker's Hub, Enterprise Data API, DVP Data API and pre-signed storage. */
 export interface Simulator {
   /** The Enterprise Data API's base URL, e.g. `http://127.0.0.1:PORT/enterprise-data/v1`. */
   readonly apiUrl: string;

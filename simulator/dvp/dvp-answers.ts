@@ -16,6 +16,7 @@ export function sendTooMany(res: ServerResponse, now: Date, retryAfterSeconds: n
   const reset = Math.ceil(now.getTime() / 1000) + retryAfterSeconds;
   sendDetail(res, 429, 'Too Many Requests', {
     'x-retry-after': String(reset),
+    // A plausible limit: Hub documents the headers, not the numbers.
     'x-ratelimit-limit': '180',
     'x-ratelimit-remaining': '0',
     'x-ratelimit-reset': String(reset),

@@ -37,7 +37,7 @@ export interface DvpObject {
   readonly namespace: string;
   readonly period: DvpPeriod;
   readonly file: BuiltFile;
-  /** 1-based position of the file in its export. */
+  /** 0-based index of the file in its export. */
   readonly index: number;
 }
 
@@ -154,7 +154,7 @@ export class DvpCatalog {
     if (!period) return undefined;
     const file = this.build(name, view as DvpView, period).files[Number(index) - 1];
     if (!file || file.gzip !== (gz !== undefined)) return undefined;
-    return { namespace: name, period, file, index: Number(index) };
+    return { namespace: name, period, file, index: Number(index) - 1 };
   }
 
   private require(name: string): ResolvedDvpNamespace {

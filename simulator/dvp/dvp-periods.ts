@@ -1,5 +1,5 @@
 import type { DvpTimespan, ResolvedDvpNamespace } from './dvp-options.js';
-import { dateOfDay, dayOf, dayOfInstant, isoWeekMonday, isoWeekOf, monthStart, weekdayOf } from './iso-week.js';
+import { dateOfDay, dayOf, dayOfInstant, isoWeekOf, monthStart, weekdayOf } from './iso-week.js';
 
 /** One week or month with exports. */
 export interface DvpPeriod {
@@ -58,9 +58,4 @@ export function monthPeriod(year: number, month: number): DvpPeriod {
     startDay: first,
     days: next - first,
   };
-}
-
-/** The Monday of a week given as the API names it, for tests and checks. */
-export function weekStart(year: number, week: number): string {
-  return dateOfDay(isoWeekMonday(year, week));
 }

@@ -137,7 +137,7 @@ function files(deps: DvpApiDeps, res: ServerResponse, route: PeriodRoute): void 
   if (!period || !isDvpView(view) || !ns.views.includes(view)) return sendDetail(res, 404, 'Not Found');
   const built = catalog.build(route.namespace, view, period);
   const data = built.files.map((file, index) => {
-    const expired = faults.take('expiredUrl', { org: route.namespace, operation: 'dvp-files', file: index + 1 });
+    const expired = faults.take('expiredUrl', { org: route.namespace, operation: 'dvp-files', fileIndex: index });
     // An expired URL is one issued long enough ago; its signature is still good, as S3's would be.
     const issuedAt = expired ? new Date(now().getTime() - (urlTtlSeconds + 60) * 1000) : now();
     const key = catalog.objectKey(route.namespace, view, period, index, file.gzip);

@@ -32,7 +32,7 @@ export async function sendDvpFile(
     res.end();
     return;
   }
-  const target = { org: object.namespace, operation: 'storage' as const, file: object.index };
+  const target = { org: object.namespace, operation: 'storage' as const, fileIndex: object.index };
   const fault = faults.take('resetMidBody', target) ?? faults.take('shortBody', target) ?? faults.take('stallMidBody', target);
   await sendReportBody(res, bufferLayout(file.body, file.gzip), fault, onBytes);
 }

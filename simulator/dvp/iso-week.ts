@@ -34,17 +34,6 @@ export function isoWeekOf(day: number): { readonly year: number; readonly week: 
   return { year, week: Math.floor((thursday - dayOf(`${year}-01-01`)) / 7) + 1 };
 }
 
-/** The Monday of ISO week `week` of ISO week-year `year` (week 1 holds 4 January). */
-export function isoWeekMonday(year: number, week: number): number {
-  const january4 = dayOf(`${String(year).padStart(4, '0')}-01-04`);
-  return january4 - weekdayOf(january4) + (week - 1) * 7;
-}
-
-/** How many ISO weeks a week-year has: 53 when 28 December falls in week 53. */
-export function isoWeeksIn(year: number): number {
-  return isoWeekOf(dayOf(`${String(year).padStart(4, '0')}-12-28`)).week;
-}
-
 /** The first day of a calendar month (1..12; other values roll into the neighbouring years). */
 export function monthStart(year: number, month: number): number {
   return Math.floor(Date.UTC(year, month - 1, 1) / DAY_MS);

@@ -65,7 +65,7 @@ describe('DVP faults, signed URLs and stats', () => {
   });
 
   it('expiredUrl hands out already expired URLs, one use per URL, scoped to a namespace and a file', async () => {
-    sim.faults.expiredUrl(1, { namespace: 'pubco', file: 2 });
+    sim.faults.expiredUrl(1, { namespace: 'pubco', fileIndex: 1 });
     const files = await exportFiles(sim, jwt, 'pubco', RAW);
     const statuses = await Promise.all(files.map(async (f) => (await download(f.url)).status));
     expect(statuses).toEqual([200, 403, 200]);
@@ -88,7 +88,7 @@ describe('DVP faults, signed URLs and stats', () => {
   });
 
   it('resetMidBody breaks a DVP download with a reset, only for the namespace and file scoped', async () => {
-    sim.faults.resetMidBody(1, 1000, { namespace: 'pubco', file: 2 });
+    sim.faults.resetMidBody(1, 1000, { namespace: 'pubco', fileIndex: 1 });
     const files = await exportFiles(sim, jwt, 'pubco', RAW);
     expect(files[1]!.size).toBeGreaterThan(4000);
     const first = await fetch(files[0]!.url);

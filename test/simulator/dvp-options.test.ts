@@ -31,10 +31,10 @@ describe('DVP options', () => {
     await expect(createSimulator({ dvp } as never)).rejects.toThrow(message);
   });
 
-  it('refuses a fault scoped to a file position that is not one', async () => {
+  it('refuses a fault scoped to a file index that is not one', async () => {
     const sim = await createSimulator({ now: fixedClock });
     try {
-      expect(() => sim.faults.resetMidBody(1, 10, { file: 0 })).toThrow(/1-based/);
+      expect(() => sim.faults.resetMidBody(1, 10, { fileIndex: -1 })).toThrow(/0-based/);
     } finally {
       await sim.close();
     }
