@@ -41,6 +41,9 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       orgs: config.orgs,
       sink: runtime.sink,
       upstream: (org) => runtime.sourceFor({ source: 'enterprise', scope: org }),
+      namespaces: config.namespaces,
+      // Every configured namespace has its secret; an empty one fails the upstream call, answered 502 with the reason logged.
+      dvpUpstream: (namespace) => runtime.sourceFor({ source: 'dvp', scope: namespace }),
       land: (item) => landAndAnnounce(item, config.scopes, runtime, deps.logger),
       signer: new S3DownloadSigner(s3, config.bucket, runtime.sink),
       requestSync: async (org) => {

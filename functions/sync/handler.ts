@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { lazyLakeRuntime, type HandlerDeps } from '../../shared/aws/lake-runtime.js';
 import { createObservability, type Observability } from '../../shared/aws/observability.js';
-import { recordTotals } from '../../shared/aws/sync-telemetry.js';
+import { recordExportAges, recordTotals } from '../../shared/aws/sync-telemetry.js';
 import { runLambdaSync, type SyncAnswer } from './run-lambda-sync.js';
 import { parseSyncRequest } from './sync-request.js';
 
@@ -25,6 +25,7 @@ export function createSyncHandler(deps: SyncHandlerDeps) {
     deps.logger.info('sync started', { request });
     const outcome = await runLambdaSync(request, config, runtime, deps.logger);
     recordTotals(deps.metrics, outcome.totals);
+    recordExportAges(deps.metrics, outcome.exportAges);
     deps.logger.info('sync finished', { ...outcome.answer, failed: outcome.answer.failed.length });
     return outcome.answer;
   }

@@ -1,4 +1,5 @@
 import type { FunctionConfig } from '../../shared/aws/function-config.js';
+import { lastExportLanded } from '../../shared/aws/export-age.js';
 import { describeItem } from '../../shared/aws/land-queue.js';
 import type { LakeRuntime } from '../../shared/aws/lake-runtime.js';
 import { addFailed, addLanded, addQueued, emptyTotals, logFailure, logSyncEvent, type LogSink, type Totals } from '../../shared/aws/sync-telemetry.js';
@@ -31,6 +32,8 @@ export interface LambdaSyncOutcome {
   readonly answer: SyncAnswer;
   readonly landed: readonly LandedPeriod[];
   readonly totals: Totals;
+  /** Hours since each configured DVP namespace's newest export landed (namespaces that never landed one are absent). */
+  readonly exportAges: ReadonlyMap<string, number>;
 }
 
 /**
@@ -116,7 +119,25 @@ export async function runLambdaSync(request: SyncRequest, config: FunctionConfig
   const eventsPending = (resent?.pending ?? 0) + held;
   if (eventsPending > 0) log.warn('landing events wait in the outbox for the next sync', { eventsPending });
   const answer = { landed: landed.length, bytes, rebuilt, queued, skipped, failed, routes, eventsResent: resent?.resent ?? 0, eventsPending };
-  return { answer, landed, totals };
+  return { answer, landed, totals, exportAges: await exportAges(config, runtime, log) };
+}
+
+/**
+ * Every run, whatever it synced, reads how stale each namespace is: the
+ * daily Enterprise runs keep the namespaces' alarm fed between the weekly
+ * DVP runs (CloudWatch cannot count landings over more than 7 days).
+ */
+async function exportAges(config: FunctionConfig, runtime: LakeRuntime, log: LogSink): Promise<Map<string, number>> {
+  const ages = new Map<string, number>();
+  for (const namespace of config.namespaces) {
+    try {
+      const last = await lastExportLanded(runtime.sink, namespace);
+      if (last) ages.set(namespace, Math.max(0, Math.floor((runtime.now().getTime() - last.getTime()) / 3_600_000)));
+    } catch (error) {
+      log.warn('could not read when the namespace last landed an export; the next sync tries again', { namespace, reason: messageOf(error) });
+    }
+  }
+  return ages;
 }
 
 /** An org's route under its name, as from the first version; a namespace's as `dvp/{namespace}`. */

@@ -52,6 +52,14 @@ const ROUTES: readonly { readonly method: 'GET' | 'POST'; readonly path: string;
   { method: 'POST', path: '/orgs/{org}/sync' },
 ];
 
+/** Docker's DVP export paths, present when the stack syncs DVP namespaces: `{timespan}` is `weeks` or `months`. */
+const DVP_ROUTES: readonly { readonly method: 'GET'; readonly path: string }[] = [
+  { method: 'GET', path: '/namespaces/{namespace}/pulls/exports/years' },
+  { method: 'GET', path: '/namespaces/{namespace}/pulls/exports/years/{year}/{timespan}' },
+  { method: 'GET', path: '/namespaces/{namespace}/pulls/exports/years/{year}/{timespan}/{n}' },
+  { method: 'GET', path: '/namespaces/{namespace}/pulls/exports/years/{year}/{timespan}/{n}/{view}' },
+];
+
 /**
  * The reports API: functions/api behind a regional REST API with IAM (SigV4)
  * authorization on every method, stage and per-method throttling, JSON access
@@ -134,7 +142,7 @@ export class ReportsApi extends Construct {
 
     // The stack's ApiUrl output says the same with a description; one output, not two.
     this.api.node.tryRemoveChild('Endpoint');
-    this.addRoutes();
+    this.addRoutes((props.namespaces ?? []).length > 0);
     this.addGatewayResponses(cors);
     this.addExecutionLogGroup(retention);
     if (props.cloudWatchRole ?? true) this.setCloudWatchRole();
@@ -151,7 +159,7 @@ export class ReportsApi extends Construct {
     return this.api.arnForExecuteApi('*', '/*', this.stageName);
   }
 
-  private addRoutes(): void {
+  private addRoutes(dvp: boolean): void {
     const validator = this.api.addRequestValidator('Validator', {
       requestValidatorName: 'parameters',
       validateRequestParameters: true,
@@ -160,11 +168,12 @@ export class ReportsApi extends Construct {
     });
     // No test invocations from the console: each would add a permission on the function for little use.
     const integration = new apigw.LambdaIntegration(this.handler.function, { proxy: true, allowTestInvoke: false });
-    for (const route of ROUTES) {
+    for (const route of [...ROUTES, ...(dvp ? DVP_ROUTES : [])]) {
       const resource = this.api.root.resourceForPath(route.path);
       const parameters: Record<string, boolean> = {};
+      const query: readonly string[] = 'query' in route ? route.query ?? [] : [];
       for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) parameters[`method.request.path.${name}`] = true;
-      for (const name of route.query ?? []) parameters[`method.request.querystring.${name}`] = false;
+      for (const name of query) parameters[`method.request.querystring.${name}`] = false;
       resource.addMethod(route.method, integration, { requestParameters: parameters, requestValidator: validator });
     }
   }

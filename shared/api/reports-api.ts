@@ -16,9 +16,10 @@ import type { LakeSink } from '../sinks/lake-sink.js';
 import type { DatasetRef, PeriodRef, ScopedDataset } from '../sources/model.js';
 import type { Source } from '../sources/source.js';
 import type { WorkItem } from '../sync/work-item.js';
-import { routeOf, type ApiRoute } from './api-route.js';
+import { routeOf, type ApiRoute, type DvpRoute } from './api-route.js';
 import { ApiError, errorResponse, json, type ApiRequest, type ApiResponse } from './api-types.js';
 import type { DownloadSigner } from './download-signer.js';
+import { DvpExports } from './dvp-exports.js';
 import { encodeCursor } from './page-cursor.js';
 import { reportIndex, type IndexedReport } from './report-index.js';
 
@@ -28,6 +29,10 @@ export const DOWNLOAD_URL_SECONDS = 300;
 export interface ReportsApiDeps {
   /** The orgs this lake serves; any other org is a 404. */
   readonly orgs: readonly string[];
+  /** The DVP namespaces this lake serves; any other namespace is a 404. @default none */
+  readonly namespaces?: readonly string[];
+  /** The DVP Data API for a namespace, when this lake has its login; without, the API serves the lake alone. @default none */
+  readonly dvpUpstream?: (namespace: string) => Source | undefined;
   readonly sink: LakeSink;
   /** Docker for an org (its Enterprise source), when this lake can reach it (has its OAT); without, the API serves the lake alone. */
   readonly upstream: (org: string) => Source | undefined;
@@ -47,11 +52,25 @@ export interface ReportsApiDeps {
  * Runtime-agnostic: API Gateway and `docker-reports serve` both carry it.
  */
 export class ReportsApi {
-  constructor(private readonly deps: ReportsApiDeps) {}
+  private readonly dvp: DvpExports;
+
+  constructor(private readonly deps: ReportsApiDeps) {
+    this.dvp = new DvpExports({
+      sink: deps.sink,
+      upstream: (namespace) => deps.dvpUpstream?.(namespace),
+      land: deps.land,
+      signer: deps.signer,
+      urlSeconds: DOWNLOAD_URL_SECONDS,
+    });
+  }
 
   async handle(request: ApiRequest): Promise<ApiResponse> {
     try {
       const route = routeOf(request);
+      if ('namespace' in route) {
+        if (!(this.deps.namespaces ?? []).includes(route.namespace)) throw new ApiError(404, 'not found');
+        return await this.dvp.answer(route);
+      }
       if (!this.deps.orgs.includes(route.org)) throw new ApiError(404, 'not found');
       return await this.answer(route);
     } catch (error) {
@@ -61,7 +80,7 @@ export class ReportsApi {
     }
   }
 
-  private answer(route: ApiRoute): Promise<ApiResponse> {
+  private answer(route: Exclude<ApiRoute, DvpRoute>): Promise<ApiResponse> {
     switch (route.kind) {
       case 'types':
         return this.types(route.org);

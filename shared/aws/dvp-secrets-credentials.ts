@@ -1,4 +1,5 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { DvpCredentialSource } from '../docker/dvp-credentials.js';
 import { ConfigError, DockerReportsError } from '../errors.js';
 import { secretName } from './secrets-credentials.js';
 
@@ -31,7 +32,7 @@ const PLACEHOLDERS = new Set(['', 'placeholder', 'changeme', 'change-me', 'chang
  * const credentials = new DvpSecretsCredentials({ secretIds: { pubco: 'arn:aws:secretsmanager:...:secret:docker-reports/dvp/pubco-AbCdEf' } });
  * const { username, pat } = await credentials.credentialsFor('pubco');
  */
-export class DvpSecretsCredentials {
+export class DvpSecretsCredentials implements DvpCredentialSource {
   private readonly provider: Pick<SecretsProvider, 'get'>;
   private readonly maxAge: number;
 

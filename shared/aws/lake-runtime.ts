@@ -16,6 +16,7 @@ import { PeriodLeases } from '../lease/period-leases.js';
 import { DuckDbEngine } from '../query/duckdb-engine.js';
 import { S3Sink } from '../sinks/s3-sink.js';
 import { describePeriod, tableName, type ScopeRef, type Source } from '../sources/index.js';
+import { DvpSource, dvpApi } from '../sources/dvp/index.js';
 import { EnterpriseSource } from '../sources/enterprise/index.js';
 import { EventOutbox } from './event-outbox.js';
 import { readFunctionConfig, type FunctionConfig } from './function-config.js';
@@ -63,7 +64,10 @@ export interface LakeRuntimeOptions {
   readonly leaseWaitMs?: number;
 }
 
-/** The engine's parts as a Lambda uses them: the lake in S3, Docker with OATs from Secrets Manager, Glue, Athena, EventBridge, SQS. */
+/**
+ * The engine's parts as a Lambda uses them: the lake in S3, Docker's Enterprise
+ * and DVP APIs with OATs and logins from Secrets Manager, Glue, Athena, EventBridge, SQS.
+ */
 export interface LakeRuntime {
   readonly sink: S3Sink;
   /** The source of a configured scope (an org, a namespace); a ConfigError for any other. */
@@ -106,6 +110,8 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
     : undefined;
   const api = dockerApi({ apiUrl: config.engine.apiUrl, hubUrl: config.engine.hubUrl, credentials, http, now });
   const dvpCredentials = new DvpSecretsCredentials({ secretIds: config.namespaceSecrets, provider: clients.secrets });
+  // One login (and cached JWT) per namespace, kept for the execution environment's next invocations.
+  const dvp = dvpApi({ dvpUrl: config.engine.dvpUrl, hubUrl: config.engine.hubUrl, credentials: dvpCredentials, http, now });
   const sources = new Map<string, Source>();
   const sourceFor = (scope: ScopeRef): Source => {
     if (!config.scopes.some((known) => known.source === scope.source && known.scope === scope.scope)) {
@@ -114,7 +120,7 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
     const key = `${scope.source}/${scope.scope}`;
     let source = sources.get(key);
     if (!source) {
-      source = scope.source === 'enterprise' ? new EnterpriseSource(api.clientFor(scope.scope)) : dvpSourceFor(scope.scope);
+      source = scope.source === 'enterprise' ? new EnterpriseSource(api.clientFor(scope.scope)) : new DvpSource(dvp.clientFor(scope.scope));
       sources.set(key, source);
     }
     return source;
@@ -175,18 +181,6 @@ export function createLakeRuntime(options: LakeRuntimeOptions): LakeRuntime {
       for (const warning of pseudonymizeWarnings(pseudonymize?.columns ?? [], named, 'query.pseudonymize')) log.warn(warning);
     },
   };
-}
-
-/**
- * The DVP source of a namespace. The DVP adapter is not part of this build
- * yet: a configured namespace fails its run with this message (counted, and
- * alarmed on) rather than a stand-in that would report "nothing to land".
- */
-function dvpSourceFor(namespace: string): Source {
-  throw new ConfigError(
-    `DVP namespace ${namespace} is configured, but this build of the functions has no DVP Data API adapter yet; ` +
-      'deploy a version of docker-reports-lake that syncs DVP namespaces.',
-  );
 }
 
 /** What every handler is given to build its runtime from. */

@@ -133,6 +133,19 @@ export function recordTotals(metrics: Metrics, totals: ReadonlyMap<string, Scope
   metrics.addMetric(METRIC_NAMES.queued, MetricUnit.Count, all.queued);
 }
 
+/**
+ * Publishes, per DVP namespace, how many hours ago its newest export landed
+ * (dimensions service + namespace: the namespace's "no export landed" alarm
+ * watches it). A namespace that never landed one publishes nothing.
+ */
+export function recordExportAges(metrics: Metrics, hoursByNamespace: ReadonlyMap<string, number>): void {
+  for (const [namespace, hours] of hoursByNamespace) {
+    const single = metrics.singleMetric();
+    single.addDimension(specOf('dvp').scopeKey, namespace);
+    single.addMetric(METRIC_NAMES.exportAge, MetricUnit.Count, hours);
+  }
+}
+
 function publishScope(metrics: Metrics, scope: ScopeRef, entry: ScopeTotals): void {
   // A single metric is flushed as soon as it is added, with its own dimensions.
   const metric = (name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number) => {

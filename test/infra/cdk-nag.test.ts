@@ -34,6 +34,10 @@ describe('cdk-nag: AwsSolutions', () => {
         secrets: { existing: { acme: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:docker/acme-AbCdEf' } },
       },
     ],
+    [
+      'DVP namespaces, one secret created and one imported',
+      { dvp: { namespaces: ['pubco', 'other-ns'], existing: { 'other-ns': 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:docker/dvp/other-AbCdEf' } } },
+    ],
   ])('finds nothing unsuppressed with %s', (_label, input) => {
     // Act
     const { errors, warnings } = nag(input);

@@ -115,6 +115,38 @@ describe('Stack: DVP namespaces', () => {
     });
   });
 
+  describe('the API', () => {
+    it("adds Docker's DVP export paths as resources, IAM-authorized and validated like the others", () => {
+      // Assess
+      const { stack } = synthStack({ dvp: { namespaces: ['pubco'] } });
+      const dvp = stack.api.api.methods.filter((m) => m.resource.path.startsWith('/namespaces'));
+      expect(dvp.map((m) => `${m.httpMethod} ${m.resource.path}`).sort()).toEqual([
+        'GET /namespaces/{namespace}/pulls/exports/years',
+        'GET /namespaces/{namespace}/pulls/exports/years/{year}/{timespan}',
+        'GET /namespaces/{namespace}/pulls/exports/years/{year}/{timespan}/{n}',
+        'GET /namespaces/{namespace}/pulls/exports/years/{year}/{timespan}/{n}/{view}',
+      ]);
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'GET',
+        AuthorizationType: 'AWS_IAM',
+        RequestValidatorId: Match.anyValue(),
+        RequestParameters: {
+          'method.request.path.namespace': true,
+          'method.request.path.year': true,
+          'method.request.path.timespan': true,
+          'method.request.path.n': true,
+          'method.request.path.view': true,
+        },
+        Integration: Match.objectLike({ Type: 'AWS_PROXY' }),
+      });
+    });
+
+    it('adds no DVP path to a stack without namespaces', () => {
+      // Assess
+      expect(synthStack().stack.api.api.methods.some((m) => m.resource.path.startsWith('/namespaces'))).toBe(false);
+    });
+  });
+
   describe('alarm', () => {
     it('raises an alarm per namespace when its newest export landed more than 9 days ago', () => {
       // Assess

@@ -39,6 +39,7 @@ describe('Function: parseStackConfig', () => {
       query: { databaseName: 'docker_reports', workGroupName: 'docker-reports', bytesScannedCutoffMiB: 10240, firstReportDate: '2026-01-01', pseudonymize: [] },
       alarms: { noLandingHours: 36 },
       api: { rateLimit: 10, burstLimit: 20, syncRateLimit: 1, syncBurstLimit: 2, cloudWatchRole: true },
+      dvp: { namespaces: [], existing: {}, schedules: { weekly: 'cron(0 8 ? * TUE *)', monthly: 'cron(0 8 2 * ? *)' }, noLandingDays: 9 },
     });
   });
 

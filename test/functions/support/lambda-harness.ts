@@ -29,6 +29,7 @@ export const WORK_GROUP = 'docker-reports';
 export const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/land-report';
 
 export const secretArnOf = (org: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:docker-reports/${org}-AbCdEf`;
+export const dvpSecretArnOf = (namespace: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:docker-reports/dvp/${namespace}-AbCdEf`;
 
 export interface HarnessOptions {
   readonly sim?: SimulatorOptions;
@@ -36,6 +37,8 @@ export interface HarnessOptions {
   readonly env?: Record<string, string>;
   /** What each org's secret holds; undefined: the secret has no value yet. @default the simulator's OAT */
   readonly secretValue?: (org: string, sim: Simulator) => string | undefined;
+  /** What each DVP namespace's secret holds; undefined: no value yet. @default the simulator's login as {"username","pat"} */
+  readonly dvpSecretValue?: (namespace: string, sim: Simulator) => string | undefined;
 }
 
 /** One structured log line or EMF document the handlers printed. */
@@ -86,14 +89,24 @@ export class LambdaHarness {
       [FUNCTION_ENV.concurrency]: '4',
       DOCKER_API_URL: sim.apiUrl,
       DOCKER_HUB_URL: sim.hubUrl,
+      // The stack sets the DVP variables only when dvp.namespaces names some.
+      ...(sim.namespaces.length > 0
+        ? {
+            [FUNCTION_ENV.namespaces]: sim.namespaces.join(','),
+            [FUNCTION_ENV.namespaceSecrets]: JSON.stringify(Object.fromEntries(sim.namespaces.map((ns) => [ns, dvpSecretArnOf(ns)]))),
+            DOCKER_DVP_API_URL: sim.dvpUrl,
+          }
+        : {}),
       AWS_REGION: 'us-east-1',
       ...options.env,
     };
     const secretValue = options.secretValue ?? ((org: string) => sim.oatFor(org));
+    const dvpSecretValue = options.dvpSecretValue ?? ((namespace: string) => JSON.stringify(sim.dvpCredentials(namespace)));
     this.secretsMock = mockClient(SecretsManagerClient);
     this.secretsMock.on(GetSecretValueCommand).callsFake((input: { SecretId: string }) => {
       const org = sim.orgs.find((candidate) => secretArnOf(candidate) === input.SecretId);
-      const value = org === undefined ? undefined : secretValue(org, sim);
+      const namespace = sim.namespaces.find((candidate) => dvpSecretArnOf(candidate) === input.SecretId);
+      const value = org !== undefined ? secretValue(org, sim) : namespace !== undefined ? dvpSecretValue(namespace, sim) : undefined;
       if (value === undefined) {
         throw new ResourceNotFoundException({
           message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",

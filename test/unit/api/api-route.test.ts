@@ -89,3 +89,56 @@ describe('Function: routeOf', () => {
     expect(() => routeOf(get('/orgs/acme/sync'))).toThrow(expect.objectContaining({ status: 405, headers: { allow: 'POST' } }));
   });
 });
+
+describe('Function: routeOf, DVP export paths', () => {
+  const base = '/namespaces/pubco/pulls/exports/years';
+
+  it.each([
+    [base, { kind: 'dvp-years', namespace: 'pubco' }],
+    [`${base}/2026/weeks`, { kind: 'dvp-periods', namespace: 'pubco', year: 2026, timespan: 'weeks' }],
+    [`${base}/2026/months`, { kind: 'dvp-periods', year: 2026, timespan: 'months' }],
+    [`${base}/2026/weeks/1`, { kind: 'dvp-period', year: 2026, timespan: 'weeks', n: 1 }],
+    [`${base}/2026/weeks/53`, { kind: 'dvp-period', n: 53 }],
+    [`${base}/2026/months/12`, { kind: 'dvp-period', timespan: 'months', n: 12 }],
+    [`${base}/2026/weeks/01/repo-summary`, { kind: 'dvp-files', n: 1, view: 'repo-summary' }],
+    [`${base}/2025/months/6/raw/`, { kind: 'dvp-files', year: 2025, timespan: 'months', n: 6, view: 'raw' }],
+  ])('routes %s', (path, expected) => {
+    expect(routeOf(get(path))).toMatchObject(expected);
+  });
+
+  describe('refuses odd input with a 400', () => {
+    it.each([
+      [`${base}/26/weeks`, 'invalid input: year must be a four-digit year'],
+      [`${base}/twenty/weeks`, 'invalid input: year must be a four-digit year'],
+      [`${base}/0999/weeks`, 'invalid input: year must be a four-digit year'],
+      [`${base}/2026/weeks/54`, 'invalid input: week must be an ISO 8601 week of 2026 (1 to 53)'],
+      [`${base}/2025/weeks/53`, 'invalid input: week must be an ISO 8601 week of 2025 (1 to 52)'],
+      [`${base}/2026/weeks/0`, 'invalid input: week must be an ISO 8601 week of 2026 (1 to 53)'],
+      [`${base}/2026/weeks/123`, 'invalid input: week must be an ISO 8601 week of 2026 (1 to 53)'],
+      [`${base}/2026/months/13`, 'invalid input: month must be an integer from 1 to 12'],
+      [`${base}/2026/months/x/raw`, 'invalid input: month must be an integer from 1 to 12'],
+      [`${base}/2026/weeks/1/Raw`, 'invalid input: view contains invalid characters'],
+      [`${base}/2026/weeks/1/raw.csv`, 'invalid input: path contains invalid characters'],
+      ['/namespaces/Pub/pulls/exports/years', 'invalid input: namespace contains invalid characters'],
+      [`${base}/2026/weeks/1/%2e%2e`, 'invalid input: path contains invalid characters'],
+    ])('%s', (path, message) => {
+      expect(refusal(get(path))).toEqual({ status: 400, message });
+    });
+  });
+
+  it.each([
+    '/namespaces',
+    '/namespaces/pubco',
+    '/namespaces/pubco/pulls',
+    '/namespaces/pubco/pulls/exports',
+    `${base}/2026`,
+    `${base}/2026/days`,
+    `${base}/2026/weeks/1/raw/files`,
+  ])('answers 404 for %s', (path) => {
+    expect(refusal(get(path))).toEqual({ status: 404, message: 'not found' });
+  });
+
+  it('answers 405 with Allow for anything but GET', () => {
+    expect(() => routeOf({ method: 'POST', path: base, query: {} })).toThrow(expect.objectContaining({ status: 405, headers: { allow: 'GET' } }));
+  });
+});
