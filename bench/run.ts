@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { backfill } from './scenarios/backfill.js';
 import { coldStarts } from './scenarios/cold-start.js';
+import { dashboard } from './scenarios/dashboard.js';
 import { largeReport, largeReportMemory } from './scenarios/large-report.js';
 import { noopSync } from './scenarios/noop-sync.js';
 import { markdownTable, type Row } from './support/results.js';
@@ -66,5 +67,9 @@ await rm(filled.fullLake, { recursive: true, force: true });
 
 log('Lambda cold starts...');
 rows.push(...(await coldStarts(quick ? 3 : 7)));
+
+const dashboardDays = quick ? 90 : 365;
+log(`dashboard over 2 orgs x ${dashboardDays} daily reports...`);
+rows.push(...(await dashboard({ days: dashboardDays, rounds })));
 
 process.stdout.write(`\n${markdownTable(rows)}\n\nnode ${process.version}, ${rounds} round(s) each; command: npm run bench${quick ? ' -- --quick' : ''}\n`);

@@ -21,7 +21,12 @@ interface Snapshot {
   readonly lake: LocalLake;
   readonly catalog: ChartCatalog;
   readonly meta: Omit<DashboardMeta, 'showUsers'>;
+  /** Answers already given from this copy, by chart and filters: the same question is not asked of DuckDB twice. */
+  readonly answers: Map<string, Promise<ChartData>>;
 }
+
+/** Answers kept per copy of the lake; the oldest go first. */
+const MAX_ANSWERS = 500;
 
 /**
  * The dashboard's data: DuckDB over the lake's query copies, each chart one
@@ -48,12 +53,7 @@ export class DashboardData {
 
   /** The chart's data under `filters`; undefined when the lake has no such chart. */
   async chart(id: string, filters: DashboardFilters): Promise<ChartData | undefined> {
-    const { lake, catalog } = await this.current();
-    const definition = catalog.charts.find((chart) => chart.id === id);
-    if (!definition) return undefined;
-    const query = definition.query(filters);
-    const result = await this.serial(() => lake.select(query.sql, query.params));
-    return { id, sql: sqlWithValues(query), columns: result.columns, rows: result.jsonRows() as JsonValue[][] };
+    return answer(await this.current(), id, filters, this.serial);
   }
 
   /** Every chart's data under `filters`, in the catalog's order (for a report file). */
@@ -77,7 +77,11 @@ export class DashboardData {
     const previous = this.snapshot;
     const held = await previous?.catch(() => undefined);
     if (previous && held?.fingerprint === fingerprint) return previous;
-    this.snapshot = load(this.lakeDir, fingerprint, this.options.showUsers);
+    // The unfiltered view, what `/` opens with, is answered as part of the load.
+    this.snapshot = load(this.lakeDir, fingerprint, this.options.showUsers).then(async (snapshot) => {
+      await Promise.all(snapshot.catalog.charts.map((chart) => answer(snapshot, chart.id, {}, this.serial)));
+      return snapshot;
+    });
     // The old copy closes after the statements queued on it have run.
     if (held) void this.serial(() => held.lake.close());
     // A failed load is tried again on the next request, not kept.
@@ -86,6 +90,26 @@ export class DashboardData {
     });
     return this.snapshot;
   }
+}
+
+/** A chart's data from a copy of the lake: its fixed statement, the filters bound; undefined for a chart the copy has not. */
+function answer(snapshot: Snapshot, id: string, filters: DashboardFilters, serial: <T>(run: () => Promise<T>) => Promise<T>): Promise<ChartData> | undefined {
+  const definition = snapshot.catalog.charts.find((chart) => chart.id === id);
+  if (!definition) return undefined;
+  const key = `${id}\n${JSON.stringify(Object.entries(filters).sort())}`;
+  const known = snapshot.answers.get(key);
+  if (known) return known;
+  const query = definition.query(filters);
+  const pending = serial(() => snapshot.lake.select(query.sql, query.params)).then((result) => ({
+    id,
+    sql: sqlWithValues(query),
+    columns: result.columns,
+    rows: result.jsonRows() as JsonValue[][],
+  }));
+  snapshot.answers.set(key, pending);
+  pending.catch(() => snapshot.answers.delete(key));
+  if (snapshot.answers.size > MAX_ANSWERS) snapshot.answers.delete(snapshot.answers.keys().next().value!);
+  return pending;
 }
 
 /**
@@ -122,7 +146,7 @@ async function load(lakeDir: string, fingerprint: string, showUsers: boolean): P
       await lake.query(`CREATE TABLE ${SNAPSHOT_SCHEMA}.${identifier(table)} AS SELECT ${list} FROM main.${identifier(table)}`);
     }
     await lake.query(`USE ${SNAPSHOT_SCHEMA}`);
-    return { fingerprint, lake, catalog, meta: await metaOf(lake, catalog) };
+    return { fingerprint, lake, catalog, meta: await metaOf(lake, catalog), answers: new Map() };
   } catch (error) {
     lake.close();
     throw error;
