@@ -13,6 +13,7 @@ export function serveCommand(io: CliIo, exit: (code: number) => void): Command {
     .requiredOption('--lake <dir>', 'the lake folder a sync wrote')
     .option('--port <port>', 'port on 127.0.0.1 (0: any free port)', integer(0, 65_535), 8080)
     .option('--org <org>', 'an org to serve; repeatable (default: every org the lake holds)', segment('org'))
+    .option('--namespace <ns>', 'a DVP namespace to serve; repeatable (default: every namespace the lake holds)', segment('namespace'))
     .option('--show-users', 'show user names on the dashboard (distinct user counts are shown either way)', false)
     .addHelpText(
       'after',
@@ -26,30 +27,42 @@ Routes (as in the deployed stack):
   GET  /orgs/{org}/reports/{type}/{cadence}/latest/download  the newest report
   GET  /orgs/{org}/reports/{type}/{cadence}/{date}/schema    the report's columns
   POST /orgs/{org}/sync                                      sync that org now, in the background
+  GET  /namespaces/{ns}/pulls/exports/years                  years with DVP exports
+  GET  /namespaces/{ns}/pulls/exports/years/{y}/weeks|months ISO weeks or months of a year with exports
+  GET  /namespaces/{ns}/pulls/exports/years/{y}/weeks/{n}    one week ({"week": n}); months/{n} likewise
+  GET  /namespaces/{ns}/pulls/exports/years/{y}/weeks/{n}/{view}  the export's files: {"data":[{"url","size"}]}
 
 With DOCKER_OAT (or DOCKER_OAT_<ORG>) set, reports not landed yet are landed on
-download, and listings include what Docker offers; without, the lake alone is served.
+download, and listings include what Docker offers; likewise DVP exports with
+DOCKER_HUB_USERNAME and DOCKER_HUB_PAT (or ..._<NS>). Without, the lake alone is served.
 It listens on loopback only and asks for no credentials: do not expose it.
 
 Example:
   docker-reports serve --lake ./lake &
   curl -L -o latest.csv localhost:8080/orgs/acme/reports/usage_pulls/daily/latest/download`,
     )
-    .action(async (flags: { lake: string; port: number; org?: string[]; showUsers: boolean }) => {
-      const orgs = flags.org ?? (await scopesInLake(flags.lake));
-      if (orgs.length === 0) throw new ConfigError(`${flags.lake} holds no org's reports; name one with --org, or run a sync first.`);
+    .action(async (flags: { lake: string; port: number; org?: string[]; namespace?: string[]; showUsers: boolean }) => {
+      // Naming only namespaces serves only them, and the other way round.
+      const named = flags.org !== undefined || flags.namespace !== undefined;
+      const orgs = flags.org ?? (named ? [] : await scopesInLake(flags.lake));
+      const namespaces = flags.namespace ?? (named ? [] : await scopesInLake(flags.lake, 'dvp'));
+      if (orgs.length === 0 && namespaces.length === 0) {
+        throw new ConfigError(`${flags.lake} holds no org's reports and no namespace's exports; name one with --org or --namespace, or run a sync first.`);
+      }
       const server = await startLocalApi({
         lake: flags.lake,
         port: flags.port,
         orgs,
+        namespaces,
         env: io.env,
         showUsers: flags.showUsers,
         log: (line) => io.stderr.write(`${line}\n`),
       });
       io.stdout.write(
-        `Serving ${flags.lake} for ${orgs.join(', ')} at ${server.url}\n` +
+        `Serving ${flags.lake} for ${[...orgs, ...namespaces.map((ns) => `namespace ${ns}`)].join(', ')} at ${server.url}\n` +
           `  Dashboard: ${server.url}/\n` +
-          `  curl -L -o latest.csv ${server.url}/orgs/${orgs[0]}/reports/<type>/<cadence>/latest/download\n` +
+          (orgs.length > 0 ? `  curl -L -o latest.csv ${server.url}/orgs/${orgs[0]}/reports/<type>/<cadence>/latest/download\n` : '') +
+          (namespaces.length > 0 ? `  curl ${server.url}/namespaces/${namespaces[0]}/pulls/exports/years\n` : '') +
           'Press Ctrl+C to stop.\n',
       );
       await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);

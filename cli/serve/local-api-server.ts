@@ -19,7 +19,12 @@ export interface LocalApiOptions {
   readonly port?: number;
   /** The orgs served. */
   readonly orgs: readonly string[];
-  /** Where OATs (and DOCKER_API_URL / DOCKER_HUB_URL) come from; an org without one is served from the lake alone. */
+  /** The DVP namespaces served. @default none */
+  readonly namespaces?: readonly string[];
+  /**
+   * Where OATs and DVP logins (and DOCKER_API_URL / DOCKER_HUB_URL / DOCKER_DVP_API_URL) come from; an org or
+   * namespace without one is served from the lake alone.
+   */
   readonly env: Environment;
   readonly log: (line: string) => void;
   readonly now?: () => Date;
@@ -44,6 +49,14 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const lake = runtime.lake(sink);
   const enterprise = (org: string) => runtime.sourceFor({ source: 'enterprise', scope: org });
   const hasOat = (org: string) => credentials.has(org);
+  const hasDvpLogin = (namespace: string) => {
+    try {
+      runtime.dvpCredentials.requireAll([namespace]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const server = createServer();
   try {
     await listen(server, options.port ?? 0);
@@ -59,7 +72,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     orgs: options.orgs,
     sink,
     upstream: (org) => (hasOat(org) ? enterprise(org) : undefined),
-    land: (item) => runItem(item, enterprise(item.action === 'rebuild' ? item.ref.scope : item.period.ref.scope), { ...lake, idleTimeoutMs: 60_000 }),
+    namespaces: options.namespaces ?? [],
+    dvpUpstream: (namespace) => (hasDvpLogin(namespace) ? runtime.sourceFor({ source: 'dvp', scope: namespace }) : undefined),
+    land: (item) => runItem(item, runtime.sourceFor(item.action === 'rebuild' ? item.ref : item.period.ref), { ...lake, idleTimeoutMs: 60_000 }),
     signer,
     requestSync: async (org) => {
       if (!hasOat(org)) throw new ApiError(503, `no OAT for org ${org} in this server's environment: set ${credentials.describe(org)}`);
@@ -113,7 +128,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       return;
     }
     response.writeHead(200, {
-      'content-type': 'text/csv; charset=utf-8',
+      // DVP exports are kept as served, gzip-compressed CSV most often.
+      'content-type': granted.filename.endsWith('.gz') ? 'application/gzip' : 'text/csv; charset=utf-8',
       'content-length': String(info.size),
       'content-disposition': `attachment; filename="${granted.filename}"`,
     });
