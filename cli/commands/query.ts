@@ -9,7 +9,10 @@ type Format = 'table' | 'json' | 'csv';
 
 export function queryCommand(io: CliIo, exit: (code: number) => void): Command {
   return new Command('query')
-    .description('Run SQL over a local lake with DuckDB; each type/cadence is a view {type}_{cadence}, as in Athena.')
+    .description(
+      'Run SQL over a local lake with DuckDB; each type/cadence is a view {type}_{cadence}, each DVP view/timespan ' +
+        'dvp_{view}_{timespan}, as in Athena.',
+    )
     .argument('<sql>', 'the SQL, e.g. "SELECT org, count(*) FROM usage_pulls_daily GROUP BY org"')
     .requiredOption('--lake <dir>', 'the lake folder a sync wrote')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
@@ -17,7 +20,9 @@ export function queryCommand(io: CliIo, exit: (code: number) => void): Command {
       'after',
       `
 Each view has the report's columns (from Docker's schema endpoint) plus org and report_date;
-a report column named like one of those is <name>_field.
+a report column named like one of those is <name>_field. DVP views (dvp_raw_weekly,
+dvp_repo_summary_monthly, ...) have the export's columns, named from its header in lower
+snake case, plus namespace and period_start (the Monday of the week, the 1st of the month).
 Run "docker-reports query 'SHOW TABLES' --lake <dir>" to list them, and
 "docker-reports query 'DESCRIBE usage_pulls_daily' --lake <dir>" for a view's columns.
 Several statements separated by ";" run in order, and each one's result is printed
