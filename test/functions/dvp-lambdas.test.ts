@@ -47,6 +47,26 @@ describe('Handler: sync, a DVP namespace', () => {
     expect(GLUE_DATABASE).toBe('docker_reports');
   });
 
+  it("fans a namespace's plan out to the queue, and the worker lands each export from its message", async () => {
+    // Prepare
+    lambda = await LambdaHarness.start({ sim: SIM });
+
+    // Act
+    const planned = (await lambda.syncHandler()({ namespaces: [NS], cadences: ['monthly'], fanOut: 'always' }, lambdaContext('docker-reports-sync'))) as SyncAnswer;
+    const worker = lambda.landReportHandler();
+    const answers = [];
+    for (const event of lambda.sqsEvents()) answers.push(await worker(event, lambdaContext('land-report')));
+
+    // Assess
+    expect(planned).toMatchObject({ landed: 0, queued: 2, routes: { [`dvp/${NS}`]: 'queue' } });
+    expect(answers.flatMap((answer) => answer.batchItemFailures)).toEqual([]);
+    const manifests = lambda.bucket.keys(`${PREFIX}/dvp/`).filter((key) => key.endsWith('/_manifest.json'));
+    expect(manifests).toHaveLength(2);
+    for (const key of manifests) expect(key).toMatch(/\/monthly\/namespace=pubco\/period_start=\d{4}-\d{2}-01\//);
+    expect(lambda.eventDetails().map((detail) => detail.timespan)).toEqual(['monthly', 'monthly']);
+    expect(lambda.metric('ReportsLanded')).toContainEqual({ value: 2, dimensions: { service: 'docker-reports-lake', namespace: NS } });
+  });
+
   it('publishes how long ago each namespace last landed an export, which its alarm watches', async () => {
     // Prepare
     lambda = await LambdaHarness.start({ sim: SIM });
