@@ -74,3 +74,41 @@ describe('Function: readFunctionConfig', () => {
     expect(read).toThrow('names no secret for org(s) globex');
   });
 });
+
+describe('Function: readFunctionConfig, DVP namespaces', () => {
+  const DVP = {
+    ...ENV,
+    [FUNCTION_ENV.namespaces]: 'pubco,other-ns',
+    [FUNCTION_ENV.namespaceSecrets]: JSON.stringify({ pubco: 'arn:pubco', 'other-ns': 'arn:other' }),
+    DOCKER_DVP_API_URL: 'http://127.0.0.1:9999/api/publisher/analytics/v1',
+  };
+
+  it('reads the namespaces and their secrets, as scopes after the orgs', () => {
+    // Act
+    const config = readFunctionConfig(DVP);
+
+    // Assess
+    expect(config.namespaces).toEqual(['pubco', 'other-ns']);
+    expect(config.namespaceSecrets).toEqual({ pubco: 'arn:pubco', 'other-ns': 'arn:other' });
+    expect(config.scopes.slice(2)).toEqual([
+      { source: 'dvp', scope: 'pubco' },
+      { source: 'dvp', scope: 'other-ns' },
+    ]);
+    expect(config.engine.dvpUrl).toBe('http://127.0.0.1:9999/api/publisher/analytics/v1');
+  });
+
+  it('has none when the stack set none', () => {
+    // Assess
+    expect(readFunctionConfig(ENV)).toMatchObject({ namespaces: [], namespaceSecrets: {} });
+  });
+
+  it.each([
+    [{ [FUNCTION_ENV.namespaceSecrets]: JSON.stringify({ pubco: 'arn:pubco' }) }, /names no secret for namespace\(s\) other-ns/],
+    [{ [FUNCTION_ENV.namespaceSecrets]: 'not json' }, /DOCKER_REPORTS_DVP_SECRETS: must be a JSON object of namespace -> secret ARN/],
+    [{ [FUNCTION_ENV.namespaces]: 'Pub Co' }, /DOCKER_REPORTS_DVP_NAMESPACES/],
+  ])('refuses %j, saying to redeploy', (override, message) => {
+    // Assess
+    expect(() => readFunctionConfig({ ...DVP, ...override })).toThrow(ConfigError);
+    expect(() => readFunctionConfig({ ...DVP, ...override })).toThrow(message);
+  });
+});
