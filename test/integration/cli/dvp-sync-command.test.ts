@@ -154,6 +154,35 @@ describe('docker-reports sync --namespace', () => {
     });
   });
 
+  describe('exit 1, naming what Docker answered', () => {
+    it('when the API has no such namespace (404), saying it may have been retired', async () => {
+      // Prepare
+      sim.faults.notFound(1, { namespace: 'pubco', operations: ['dvp-namespace'] });
+
+      // Act
+      const run = await sync(['--namespace', 'pubco']);
+
+      // Assess
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/the DVP Data API has no namespace pubco \(404\).*may have retired the API/);
+    });
+
+    it('when an export listing breaks its documented format, landing every other view', async () => {
+      // Prepare
+      sim.faults.malformed('dvp-files', 1, 'shape', { namespace: 'pubco' });
+
+      // Act
+      const run = await sync(['--namespace', 'pubco', '--timespan', 'weeks', '--json']);
+
+      // Assess
+      expect(run.code).toBe(1);
+      const summary = JSON.parse(run.stdout) as { landed: LandedJson[]; failed: { view?: string; reason: string }[] };
+      expect(summary.failed).toHaveLength(1);
+      expect(summary.failed[0]!.reason).toMatch(/does not match its documented format/);
+      expect(new Set(summary.landed.map((landed) => landed.view)).size).toBe(2);
+    });
+  });
+
   describe('exit 2, before any request', () => {
     it('names the variables a namespace lacks', async () => {
       // Act
@@ -200,6 +229,22 @@ describe('docker-reports sync --namespace', () => {
       expect(run.stdout).toMatch(/guarded-bot has two-factor authentication/);
       expect(run.stdout).toMatch(/DOCKER_HUB_PAT_GUARDED_PUB must hold a personal access token/);
       expect(run.stdout).not.toContain(sim.dvpCredentials('guarded-pub').pat);
+    });
+
+    it('when the user cannot see the namespace (403)', async () => {
+      // Prepare
+      const pubco = sim.dvpCredentials('pubco');
+
+      // Act
+      const run = await sync(['--namespace', 'quiet-pub'], {
+        ...dvpEnv(sim, []),
+        DOCKER_HUB_USERNAME_QUIET_PUB: pubco.username,
+        DOCKER_HUB_PAT_QUIET_PUB: pubco.pat,
+      });
+
+      // Assess
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(/refused access to namespace quiet-pub \(403/);
     });
 
     it('when Hub rejects the user name and token', async () => {
