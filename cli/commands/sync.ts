@@ -103,5 +103,12 @@ function scopesOf(flags: SyncFlags): ScopeRef[] {
   if (scopes.length === 0) {
     throw new ConfigError('name what to sync: --org <org> (Enterprise usage reports) and/or --namespace <ns> (Verified Publisher pull analytics).');
   }
+  // A filter for a source not synced would narrow nothing: said, rather than a run that silently ignores it.
+  if ((flags.view?.length || flags.timespan?.length) && !flags.namespace?.length) {
+    throw new ConfigError('--view and --timespan choose among the exports of --namespace; give the namespace too.');
+  }
+  if ((flags.type?.length || flags.cadence?.length) && !flags.org?.length) {
+    throw new ConfigError('--type and --cadence choose among the reports of --org; give the org too.');
+  }
   return scopes;
 }

@@ -87,9 +87,9 @@ export class DvpLogin {
       if (wantsSecondFactor(response.text)) {
         throw new CredentialsRejectedError(
           `${label}: the account ${account.username} has two-factor authentication, and Docker Hub asked for a second ` +
-            `factor: ${where} must hold a personal access token, not the account's password (no unattended run can ` +
-            'answer a two-factor prompt). Create a personal access token with read access (Docker Hub: Account settings > ' +
-            'Personal access tokens) and put it there.',
+            `factor: a personal access token must be used, not the account's password (no unattended run can answer a ` +
+            `two-factor prompt). Create a personal access token with read access (Docker Hub: Account settings > ` +
+            `Personal access tokens) and give it in ${where}.`,
           label,
         );
       }

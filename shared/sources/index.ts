@@ -1,7 +1,7 @@
 /**
  * The source seam: the lake's source-neutral model, the adapter interface,
  * and how each source is named in the lake. Plain data and types only (the
- * CDK app reads it); the adapters are in their own folders (`./enterprise`).
+ * CDK app reads it); the adapters are in their own folders (`./enterprise`, `./dvp`).
  */
 export * from './model.js';
 export type { FileDownload, PeriodWindow, Source, SourceColumns, SourceField } from './source.js';

@@ -199,6 +199,8 @@ describe('docker-reports sync --namespace', () => {
       [['--namespace', 'PubCo'], /namespace "PubCo" must be lowercase/],
       [['--namespace', 'pubco', '--timespan', 'days'], /timespan "days" is not weeks or months/],
       [['--namespace', 'pubco', '--view', '../raw'], /view "\.\.\/raw" must be lowercase/],
+      [['--org', 'acme', '--view', 'raw'], /--view and --timespan choose among the exports of --namespace/],
+      [['--namespace', 'pubco', '--type', 'usage_pulls'], /--type and --cadence choose among the reports of --org/],
     ])('for %j', async (flags, message) => {
       // Act
       const run = await sync(flags);
@@ -227,7 +229,8 @@ describe('docker-reports sync --namespace', () => {
       // Assess
       expect(run.code).toBe(3);
       expect(run.stdout).toMatch(/guarded-bot has two-factor authentication/);
-      expect(run.stdout).toMatch(/DOCKER_HUB_PAT_GUARDED_PUB must hold a personal access token/);
+      expect(run.stdout).toMatch(/a personal access token must be used, not the account's password/);
+      expect(run.stdout).toMatch(/give it in DOCKER_HUB_USERNAME_GUARDED_PUB and DOCKER_HUB_PAT_GUARDED_PUB/);
       expect(run.stdout).not.toContain(sim.dvpCredentials('guarded-pub').pat);
     });
 
