@@ -156,7 +156,7 @@ function redirectRefused(label: string, url: string, response: TextResponse): Up
   const target = originOf(response.headers.get('location'), url);
   return new UpstreamHttpError(
     `${label}: ${new URL(url).origin} answered HTTP ${response.status}, a redirect${target ? ` to ${target}` : ''}; ` +
-      'not followed, because this request carries a credential. If DOCKER_API_URL or DOCKER_HUB_URL is set, ' +
+      'not followed, because this request carries a credential. If DOCKER_API_URL, DOCKER_DVP_API_URL or DOCKER_HUB_URL is set, ' +
       'set it to the https address that answers without a redirect; if not, please report this message.',
     response.status,
     label,
