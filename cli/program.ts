@@ -13,8 +13,8 @@ import type { CliIo } from './cli-io.js';
 export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
   const program = new Command('docker-reports')
     .description(
-      'Land Docker Enterprise usage reports in your own lake (a folder or S3), verified and never partial,\n' +
-        'and query them with the same SQL you would run in Athena.',
+      'Land Docker Enterprise usage reports and Verified Publisher pull analytics in your own lake\n' +
+        '(a folder or S3), verified and never partial, and query them with the same SQL you would run in Athena.',
     )
     .version(TOOL.version)
     .showHelpAfterError('(add --help for usage)')
