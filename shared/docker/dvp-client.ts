@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
-import { NotFoundError, PermissionDeniedError, CredentialsRejectedError, TransportError, UpstreamHttpError } from '../errors.js';
-import { breakReason, reportBreaks } from '../http/body-breaks.js';
+import { NotFoundError, PermissionDeniedError, CredentialsRejectedError, UpstreamHttpError } from '../errors.js';
 import type { HttpClient, TextResponse } from '../http/http-client.js';
 import { describeDvpCredentials, type DvpCredentialSource } from './dvp-credentials.js';
 import type { DvpLogin } from './dvp-login.js';
@@ -15,6 +14,7 @@ import {
   type DvpTimespan,
 } from './dvp-payloads.js';
 import { checkDownloadLocation, redactUrl } from './download-location.js';
+import { fetchSignedFile } from './signed-file.js';
 import { parsePayload, upstreamMessage } from './upstream-answer.js';
 
 export interface DvpClientOptions {
@@ -112,16 +112,8 @@ export class DvpClient {
     const label = `download ${this.describeExport(ref)} (file ${index + 1})`;
     const target = checkDownloadLocation(url, this.options.dvpUrl, label, 'the export file URL');
     this.calls.storage += 1;
-    const response = await this.options.http.sendForStream(`${label} from ${target.host}`, target.href);
-    if (response.status === 200) {
-      const length = response.headers.get('content-length');
-      const contentLength = length === null ? undefined : Number(length);
-      const body = reportBreaks(response.body, (bytes, error) => brokeOff(`${label} from ${target.origin}`, bytes, contentLength, error));
-      // The caller may start reading later: a reset before then must wait for its pipeline, not crash the process.
-      body.on('error', () => undefined);
-      return { body, contentLength };
-    }
-    response.body.destroy();
+    const response = await fetchSignedFile(this.options.http, target, label);
+    if (!('status' in response)) return response;
     if (response.status === 403) return undefined;
     if (response.status === 404 || response.status === 410) {
       throw new NotFoundError(`${label}: the export file is gone from Docker's storage (${response.status}); run again later.`, label);
@@ -220,14 +212,4 @@ function detailOf(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A body that broke mid-way: where from (the origin only), how far it got; transient, so landing fetches it again. */
-function brokeOff(where: string, bytes: number, expected: number | undefined, error: Error): TransportError {
-  const of = expected === undefined ? '' : ` of ${expected}`;
-  return new TransportError(
-    `${where}: broke off after ${bytes}${of} bytes (${breakReason(error)}). It is fetched again; ` +
-      'if it keeps breaking, check the network and run again later (nothing partial is kept).',
-    { cause: error },
-  );
 }

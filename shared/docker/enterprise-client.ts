@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import { NotFoundError, PagingError, TransportError, UpstreamHttpError } from '../errors.js';
-import { breakReason, reportBreaks } from '../http/body-breaks.js';
+import { NotFoundError, PagingError, UpstreamHttpError } from '../errors.js';
 import type { HttpClient, TextResponse } from '../http/http-client.js';
 import type { CredentialSource } from './credentials.js';
 import { checkDownloadLocation, redactUrl } from './download-location.js';
+import { fetchSignedFile } from './signed-file.js';
 import {
   reportColumnsSchema,
   reportListResponseSchema,
@@ -119,17 +119,8 @@ export class EnterpriseClient {
       const target = checkDownloadLocation(redirect.headers.get('location'), this.options.apiUrl, label);
       this.calls.storage += 1;
       // Only the URL's own signature goes there: no Authorization header, no redirect followed.
-      const response = await this.options.http.sendForStream(`${label} from ${target.host}`, target.href);
-      if (response.status === 200) {
-        const length = response.headers.get('content-length');
-        const contentLength = length === null ? undefined : Number(length);
-        const body = reportBreaks(response.body, (bytes, error) => brokeOff(`${label} from ${target.origin}`, bytes, contentLength, error));
-        // The caller may start reading later (landing asks for the download while it fetches the
-        // schema): a connection reset before then must wait for its pipeline, not crash the process.
-        body.on('error', () => undefined);
-        return { body, contentLength };
-      }
-      response.body.destroy();
+      const response = await fetchSignedFile(this.options.http, target, label);
+      if (!('status' in response)) return response;
       if (response.status === 404) {
         throw new NotFoundError(
           `${label}: the report's file is gone from Docker's storage (404). Docker deletes reports after ` +
@@ -171,18 +162,4 @@ export class EnterpriseClient {
     if (response.status >= 200 && response.status < 400) return response;
     throw errorForStatus({ label, org, credentials: credentials.describe(org) }, response);
   }
-}
-
-/**
- * A body that broke mid-way: where from (the origin only, never the signed
- * query), how far it got, and that a retry is the cure. Transient, so landing
- * fetches it again with a fresh URL.
- */
-function brokeOff(where: string, bytes: number, expected: number | undefined, error: Error): TransportError {
-  const of = expected === undefined ? '' : ` of ${expected}`;
-  return new TransportError(
-    `${where}: broke off after ${bytes}${of} bytes (${breakReason(error)}). It is fetched again; ` +
-      'if it keeps breaking, check the network and run again later (nothing partial is kept).',
-    { cause: error },
-  );
 }
