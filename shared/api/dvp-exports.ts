@@ -1,17 +1,16 @@
-import { NotFoundError } from '../errors.js';
 import { heldKeys, readHoldings } from '../lake/holdings.js';
 import { manifestKey } from '../lake/layout.js';
 import { parseManifest } from '../lake/manifest.js';
 import { datasetOfTable, lakeTables } from '../lake/table-catalog.js';
 import type { LakeSink } from '../sinks/lake-sink.js';
 import { CADENCE_OF, exportOfPeriod, periodStart, type DvpTimespan } from '../sources/dvp/index.js';
-import type { DatasetRef, ListedPeriod, PeriodRef, ScopedDataset } from '../sources/model.js';
+import type { DatasetRef, PeriodRef, ScopedDataset } from '../sources/model.js';
 import type { Source } from '../sources/source.js';
 import type { WorkItem } from '../sync/work-item.js';
 import type { DvpRoute } from './api-route.js';
 import { ApiError, json, type ApiResponse } from './api-types.js';
 import type { DownloadSigner } from './download-signer.js';
-import { reportIndex } from './report-index.js';
+import { listUpstream, reportIndex } from './report-index.js';
 
 export interface DvpExportsDeps {
   readonly sink: LakeSink;
@@ -122,19 +121,8 @@ export class DvpExports {
     const source = this.deps.upstream(namespace);
     if (source) {
       const offered = (await source.datasets()).find((d: DatasetRef) => d.cadence === cadence);
-      if (offered) for (const period of await listAll(source, offered)) starts.add(period.ref.period);
+      if (offered) for (const period of await listUpstream(source, offered)) starts.add(period.ref.period);
     }
     return starts;
   }
-}
-
-async function listAll(source: Source, dataset: DatasetRef): Promise<ListedPeriod[]> {
-  const periods: ListedPeriod[] = [];
-  try {
-    for await (const page of source.periods(dataset)) periods.push(...page);
-  } catch (error) {
-    // A namespace the API no longer has, or has nothing of: the lake still answers.
-    if (!(error instanceof NotFoundError)) throw error;
-  }
-  return periods;
 }

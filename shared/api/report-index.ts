@@ -1,7 +1,7 @@
 import { NotFoundError } from '../errors.js';
 import { readHoldings, type Holding } from '../lake/holdings.js';
 import type { LakeSink } from '../sinks/lake-sink.js';
-import type { ListedPeriod, ScopedDataset } from '../sources/model.js';
+import type { DatasetRef, ListedPeriod, ScopedDataset } from '../sources/model.js';
 import type { Source } from '../sources/source.js';
 
 /** One period as the API knows it: what the source lists, what the lake holds, or both. */
@@ -17,7 +17,7 @@ export interface IndexedReport {
  * deletes them. Without a source (a local lake with no credentials), the lake alone.
  */
 export async function reportIndex(sink: LakeSink, upstream: Source | undefined, dataset: ScopedDataset): Promise<IndexedReport[]> {
-  const [holdings, listed] = await Promise.all([readHoldings(sink, dataset), listAll(upstream, dataset)]);
+  const [holdings, listed] = await Promise.all([readHoldings(sink, dataset), listUpstream(upstream, dataset)]);
   const byDate = new Map(listed.map((period) => [period.ref.period, period]));
   const landed = [...holdings].filter(([, holding]) => holding.landed).map(([date]) => date);
   return [...new Set([...byDate.keys(), ...landed])]
@@ -26,7 +26,8 @@ export async function reportIndex(sink: LakeSink, upstream: Source | undefined, 
     .map((date) => ({ date, upstream: byDate.get(date), holding: holdings.get(date) }));
 }
 
-async function listAll(source: Source | undefined, dataset: ScopedDataset): Promise<ListedPeriod[]> {
+/** Every period the source lists of a dataset; none without a source, or when it no longer offers the dataset (the lake still answers). */
+export async function listUpstream(source: Source | undefined, dataset: DatasetRef): Promise<ListedPeriod[]> {
   if (!source) return [];
   const periods: ListedPeriod[] = [];
   try {
