@@ -36,14 +36,26 @@ const AUTOMATED = ['is_automated', 'automated'];
 const ACTION = ['action', 'event_type'];
 /** As in day-one-queries.ts, for tables without a pull count (image_access). */
 const REPOSITORY = ['image_repository', 'repository', 'repo', 'repository_name'];
+// The DVP exports' headers, named as the engine names them (lower snake case: `Cloud Provider` -> `cloud_provider`).
+// The simulator's exports (simulator/dvp/dvp-views.ts) follow Docker's manual; the other spellings are kept in case Docker's differ.
 const DVP_REPOSITORY = ['repository', 'repo', 'image_repository', 'repository_name', 'repo_name'];
-const DVP_PULLS = ['pulls', 'pull_count', 'pulls_count', 'data_downloads', 'event_count', 'count'];
-const DVP_VERSION_CHECKS = ['version_checks', 'version_check_count', 'version_check'];
+/** A single count of pulls, should an export have one; Docker's summaries split pulls by tag and by digest instead. */
+const DVP_PULLS = ['pulls', 'pull_count', 'pulls_count', 'data_downloads'];
+/** Summaries count pulls in two columns, by tag and by digest: their sum is the pulls. */
+const DVP_PULL_PARTS = ['pull_by_tag', 'pull_by_digest'];
+const DVP_VERSION_CHECKS = ['version_check', 'version_checks', 'version_check_count'];
+/** The raw view's `host` is the puller's cloud provider host (Docker's manual), the summaries' `cloud_provider` the same. */
 const DVP_CLOUD = ['cloud_provider', 'cloud', 'provider', 'host'];
 const DVP_COUNTRY = ['country', 'country_code', 'geo_country', 'geolocation'];
+/** Raw rows are actions: `pull_by_tag`, `pull_by_digest` or `version_check`. */
+const DVP_ACTION = ['action', 'event_type'];
 const DVP_METHOD = ['http_method', 'method', 'request_method'];
-/** Summaries are small and already counted; raw rows (one per action) come last. */
-const DVP_VIEW_ORDER = ['summary', 'repo_summary', 'namespace_summary', 'geo_repo_summary'];
+/**
+ * Summaries are small and already counted, so they come first, those with a
+ * repository column (the repository filter applies) before the namespace's
+ * totals; raw rows (one per action) come last.
+ */
+const DVP_VIEW_ORDER = ['repo_summary', 'summary', 'geo_repo_summary', 'ext_summary', 'ext_premium_summary', 'ext_premium_geo', 'namespace_summary', 'raw'];
 
 const TOP_REPOSITORIES = 10;
 const STACKED_REPOSITORIES = 5;
@@ -249,75 +261,114 @@ function enterpriseCharts(tables: readonly DashboardTable[], showUsers: boolean,
   });
 }
 
-/** DVP tables, weekly before monthly, summaries before raw rows. */
+/** DVP tables, weekly before monthly, summaries before raw rows (views not known come before raw rows). */
 function dvpOrder(tables: readonly DashboardTable[]): DashboardTable[] {
   const rank = (table: DashboardTable) => {
     const view = table.name.replace(/^dvp_/, '').replace(/_(weekly|monthly)$/, '');
     const index = DVP_VIEW_ORDER.indexOf(view);
-    return (table.cadence === 'weekly' ? 0 : 100) + (index === -1 ? 50 : index);
+    return (table.cadence === 'weekly' ? 0 : 100) + (index === -1 ? DVP_VIEW_ORDER.indexOf('raw') - 0.5 : index);
   };
   return tables.filter((table) => table.source === 'dvp').sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
-/** What a DVP table counts pulls with: its count column, or one row per pull in raw rows. */
-function dvpPulls(table: DashboardTable): { expression: string; column: string | undefined } {
-  const column = find(table.columns, DVP_PULLS, 'numeric');
-  return column ? { expression: `sum(${column})`, column } : { expression: 'count(*)', column: undefined };
+/** An aggregate over a DVP table and the columns it reads. */
+interface Measure {
+  readonly expression: string;
+  readonly columns: readonly string[];
 }
+
+/** `sum(CASE ...)` rather than `count(*) FILTER (...)`: the same statement runs in DuckDB and in every Athena engine version. */
+const countWhere = (condition: string): string => `sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+
+/**
+ * What a DVP table counts pulls with: a pull count, the sum of its pulls by
+ * tag and by digest (the summaries), or its rows that are pulls (raw rows are
+ * actions, version checks among them). Undefined for a table that has none of
+ * these: counting its rows would count lines of a summary, not pulls.
+ */
+function dvpPulls(table: DashboardTable): Measure | undefined {
+  const single = find(table.columns, DVP_PULLS, 'numeric');
+  if (single) return { expression: `sum(${single})`, columns: [single] };
+  const parts = DVP_PULL_PARTS.filter((name) => find(table.columns, [name], 'numeric'));
+  // A missing count in a row is no pulls of that kind, not an unknown total.
+  if (parts.length > 0) return { expression: `sum(${parts.map((part) => `coalesce(${part}, 0)`).join(' + ')})`, columns: parts };
+  const action = find(table.columns, DVP_ACTION);
+  if (action) return { expression: countWhere(`${action} LIKE 'pull%'`), columns: [action] };
+  // Version checks are HEAD requests for the manifest; pulls GET it.
+  const method = find(table.columns, DVP_METHOD);
+  if (method) return { expression: countWhere(`upper(${method}) = 'GET'`), columns: [method] };
+  return undefined;
+}
+
+/** What a DVP table counts version checks with: a count in summaries, the actions (or HEAD requests) among raw rows. */
+function dvpVersionChecks(table: DashboardTable): Measure | undefined {
+  const counted = find(table.columns, DVP_VERSION_CHECKS, 'numeric');
+  if (counted) return { expression: `sum(${counted})`, columns: [counted] };
+  const action = find(table.columns, DVP_ACTION);
+  if (action) return { expression: countWhere(`${action} = 'version_check'`), columns: [action] };
+  const method = find(table.columns, DVP_METHOD);
+  if (method) return { expression: countWhere(`upper(${method}) = 'HEAD'`), columns: [method] };
+  return undefined;
+}
+
+/** A category as charted: a cell Docker left empty (NULL in the query copy, '' in a CSV) is "(unknown)", one series, not a gap. */
+const category = (column: string): string => `coalesce(nullif(${column}, ''), '(unknown)')`;
 
 function dvpCharts(tables: readonly DashboardTable[], add: Adder): void {
   const ordered = dvpOrder(tables);
   if (ordered.length === 0) return;
   const per = (table: DashboardTable) => (table.cadence === 'weekly' ? 'week' : 'month');
   const frameOf = (table: DashboardTable): Frame => ({ table: table.name, scope: 'namespace', period: 'period_start', repository: find(table.columns, DVP_REPOSITORY) });
+  const pullsText = `pull counts (${[...DVP_PULL_PARTS, ...DVP_PULLS].join(', ')}) or raw actions (${DVP_ACTION.join(', ')})`;
 
   for (const [id, title, candidates] of [
     ['dvp-pulls-by-cloud', 'cloud provider', DVP_CLOUD],
     ['dvp-pulls-by-country', 'country', DVP_COUNTRY],
   ] as const) {
-    const table = ordered.find((candidate) => find(candidate.columns, candidates));
+    const table = ordered.find((candidate) => find(candidate.columns, candidates) && dvpPulls(candidate));
     if (!table) {
-      add.leftOut(id, `Pulls by ${title}`, 'dvp', `no DVP table has a ${title} column (${candidates.join(', ')}).`);
+      add.leftOut(id, `Pulls by ${title}`, 'dvp', `no DVP table has a ${title} column (${candidates.join(', ')}) and ${pullsText}.`);
       continue;
     }
     const column = find(table.columns, candidates)!;
-    const pulls = dvpPulls(table);
+    const pulls = dvpPulls(table)!;
     const frame = frameOf(table);
     const note = noRepositoryNote(frame);
+    const label = category(column);
     add.chart({
       id,
       title: `Pulls per ${per(table)} by ${title} (top ${STACKED_CATEGORIES})`,
       source: 'dvp',
       table: table.name,
-      columns: ['period_start', 'namespace', column, ...(pulls.column ? [pulls.column] : []), ...(frame.repository ? [frame.repository] : [])],
+      columns: ['period_start', 'namespace', column, ...pulls.columns, ...(frame.repository ? [frame.repository] : [])],
       kind: 'stacked-bars',
       encoding: { time: 'period_start', series: column, values: ['pulls'] },
       ...(note ? { note } : {}),
       query: (filters) => {
         const w = where(frame, filters);
         const inner = where(frame, filters);
-        const top = `SELECT ${column}\n  FROM ${table.name}${inner.clause.replace(/\n/g, '\n  ')}\n  GROUP BY ${column}\n  ORDER BY ${pulls.expression} DESC, ${column}\n  LIMIT ${STACKED_CATEGORIES}`;
-        const clause = w.clause === '' ? `\nWHERE ${column} IN (\n  ${top})` : `${w.clause}\n  AND ${column} IN (\n  ${top})`;
+        const top = `SELECT ${label}\n  FROM ${table.name}${inner.clause.replace(/\n/g, '\n  ')}\n  GROUP BY 1\n  ORDER BY ${pulls.expression} DESC, 1\n  LIMIT ${STACKED_CATEGORIES}`;
+        const clause = w.clause === '' ? `\nWHERE ${label} IN (\n  ${top})` : `${w.clause}\n  AND ${label} IN (\n  ${top})`;
         return {
-          sql: `SELECT period_start, ${column}, ${pulls.expression} AS pulls\nFROM ${table.name}${clause}\nGROUP BY period_start, ${column}\nORDER BY period_start, ${column}`,
+          sql: `SELECT period_start, ${label} AS ${column}, ${pulls.expression} AS pulls\nFROM ${table.name}${clause}\nGROUP BY 1, 2\nORDER BY 1, 2`,
           params: [...w.params, ...inner.params],
         };
       },
     });
   }
 
-  const repoTable = ordered.find((candidate) => find(candidate.columns, DVP_REPOSITORY));
-  if (!repoTable) add.leftOut('dvp-top-repositories', 'Top repositories (DVP)', 'dvp', `no DVP table has a repository column (${DVP_REPOSITORY.join(', ')}).`);
+  const repoTable = ordered.find((candidate) => find(candidate.columns, DVP_REPOSITORY) && dvpPulls(candidate));
+  if (!repoTable) add.leftOut('dvp-top-repositories', 'Top repositories (DVP)', 'dvp', `no DVP table has a repository column (${DVP_REPOSITORY.join(', ')}) and ${pullsText}.`);
   else {
     const frame = frameOf(repoTable);
     const repository = frame.repository!;
-    const pulls = dvpPulls(repoTable);
+    const pulls = dvpPulls(repoTable)!;
     add.chart({
       id: 'dvp-top-repositories',
       title: `Top ${TOP_REPOSITORIES} repositories (DVP)`,
       source: 'dvp',
       table: repoTable.name,
-      columns: ['period_start', 'namespace', repository, ...(pulls.column ? [pulls.column] : [])],
+      columns: ['period_start', 'namespace', repository, ...pulls.columns],
       kind: 'bars',
       encoding: { label: [repository], values: ['pulls'] },
       query: (filters) => {
@@ -330,40 +381,31 @@ function dvpCharts(tables: readonly DashboardTable[], add: Adder): void {
     });
   }
 
-  // Version checks are counted in summaries, or told apart in raw rows by the request's method (HEAD checks, GET pulls).
-  const counted = ordered.find((candidate) => find(candidate.columns, DVP_VERSION_CHECKS, 'numeric') && find(candidate.columns, DVP_PULLS, 'numeric'));
-  const raw = ordered.find((candidate) => find(candidate.columns, DVP_METHOD));
-  const versionTable = counted ?? raw;
+  // Version checks are counted in summaries, or told apart in raw rows by their action (or request method).
+  const versionTable = ordered.find((candidate) => dvpVersionChecks(candidate) && dvpPulls(candidate));
   if (!versionTable) {
-    add.leftOut('dvp-version-checks', 'Version checks and pulls', 'dvp', `no DVP table has version check and pull counts (${DVP_VERSION_CHECKS[0]}, ${DVP_PULLS[0]}...) or a request method column (${DVP_METHOD.join(', ')}).`);
+    add.leftOut('dvp-version-checks', 'Version checks and pulls', 'dvp', `no DVP table has version checks (${DVP_VERSION_CHECKS.join(', ')}, or raw actions) and ${pullsText}.`);
     return;
   }
   const frame = frameOf(versionTable);
   const note = noRepositoryNote(frame);
-  let select: string;
-  let used: string[];
-  if (counted) {
-    const checks = find(counted.columns, DVP_VERSION_CHECKS, 'numeric')!;
-    const pulls = find(counted.columns, DVP_PULLS, 'numeric')!;
-    select = `sum(${checks}) AS version_checks, sum(${pulls}) AS pulls`;
-    used = [checks, pulls];
-  } else {
-    const method = find(versionTable.columns, DVP_METHOD)!;
-    select = `sum(CASE WHEN upper(${method}) = 'HEAD' THEN 1 ELSE 0 END) AS version_checks, sum(CASE WHEN upper(${method}) = 'GET' THEN 1 ELSE 0 END) AS pulls`;
-    used = [method];
-  }
+  const checks = dvpVersionChecks(versionTable)!;
+  const pulls = dvpPulls(versionTable)!;
   add.chart({
     id: 'dvp-version-checks',
     title: `Version checks and pulls per ${per(versionTable)}`,
     source: 'dvp',
     table: versionTable.name,
-    columns: ['period_start', 'namespace', ...used, ...(frame.repository ? [frame.repository] : [])],
+    columns: ['period_start', 'namespace', ...new Set([...checks.columns, ...pulls.columns]), ...(frame.repository ? [frame.repository] : [])],
     kind: 'lines',
     encoding: { time: 'period_start', values: ['version_checks', 'pulls'] },
     ...(note ? { note } : {}),
     query: (filters) => {
       const w = where(frame, filters);
-      return { sql: `SELECT period_start, ${select}\nFROM ${versionTable.name}${w.clause}\nGROUP BY period_start\nORDER BY period_start`, params: w.params };
+      return {
+        sql: `SELECT period_start, ${checks.expression} AS version_checks, ${pulls.expression} AS pulls\nFROM ${versionTable.name}${w.clause}\nGROUP BY period_start\nORDER BY period_start`,
+        params: w.params,
+      };
     },
   });
 }
