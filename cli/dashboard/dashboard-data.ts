@@ -11,6 +11,16 @@ import type { ChartData, DashboardFilters, DashboardMeta, JsonValue } from './wi
 
 export type { ChartData, ChartInfo, DashboardMeta } from './wire-types.js';
 
+/**
+ * The orgs and namespaces a dashboard shows, as `serve --org/--namespace`
+ * names the scopes its API serves: undefined shows every one the lake holds,
+ * an empty list none of that source.
+ */
+export interface DashboardScopes {
+  readonly orgs?: readonly string[];
+  readonly namespaces?: readonly string[];
+}
+
 /** The schema that holds the charted columns; `USE`d, so the charts' SQL names the tables as Athena does. */
 const SNAPSHOT_SCHEMA = 'dashboard';
 /** A lake is looked at again for changes at most this often: a page's burst of requests shares one look. */
@@ -43,7 +53,7 @@ export class DashboardData {
 
   constructor(
     private readonly lakeDir: string,
-    private readonly options: { readonly showUsers: boolean },
+    private readonly options: { readonly showUsers: boolean; readonly scopes?: DashboardScopes },
   ) {}
 
   async meta(): Promise<DashboardMeta> {
@@ -78,7 +88,7 @@ export class DashboardData {
     const held = await previous?.catch(() => undefined);
     if (previous && held?.fingerprint === fingerprint) return previous;
     // The unfiltered view, what `/` opens with, is answered as part of the load.
-    this.snapshot = load(this.lakeDir, fingerprint, this.options.showUsers).then(async (snapshot) => {
+    this.snapshot = load(this.lakeDir, fingerprint, this.options).then(async (snapshot) => {
       await Promise.all(snapshot.catalog.charts.map((chart) => answer(snapshot, chart.id, {}, this.serial)));
       return snapshot;
     });
@@ -124,14 +134,16 @@ async function lakeFingerprint(lakeDir: string): Promise<string> {
   return files.map((name, index) => `${name}:${stats[index]?.size ?? '-'}:${stats[index]?.mtimeMs ?? '-'}`).join('\n');
 }
 
-async function load(lakeDir: string, fingerprint: string, showUsers: boolean): Promise<Snapshot> {
+async function load(lakeDir: string, fingerprint: string, options: { readonly showUsers: boolean; readonly scopes?: DashboardScopes }): Promise<Snapshot> {
   const definitions = await lakeTables(new FsSink(lakeDir));
   const lake = await LocalLake.open(lakeDir);
   try {
     const viewed = new Set(lake.views.map((view) => view.name));
+    const allowed = { enterprise: options.scopes?.orgs, dvp: options.scopes?.namespaces };
     const tables: DashboardTable[] = definitions
       .map((definition) => ({ definition, name: tableName(datasetOfTable(definition)) }))
-      .filter(({ name }) => viewed.has(name))
+      // A source none of whose scopes is shown has no charts, and no "left out" notes either: nothing of it is missing.
+      .filter(({ definition, name }) => viewed.has(name) && allowed[definition.source]?.length !== 0)
       .map(({ definition, name }) => ({
         name,
         source: definition.source,
@@ -139,11 +151,16 @@ async function load(lakeDir: string, fingerprint: string, showUsers: boolean): P
         cadence: definition.source === 'dvp' ? (name.endsWith('_monthly') ? 'monthly' : 'weekly') : definition.cadence,
         columns: definition.columns,
       }));
-    const catalog = chartCatalog(tables, { showUsers });
+    const formed = chartCatalog(tables, { showUsers: options.showUsers });
+    const catalog: ChartCatalog = { ...formed, leftOut: formed.leftOut.filter((chart) => allowed[chart.source]?.length !== 0) };
     await lake.query(`CREATE SCHEMA ${SNAPSHOT_SCHEMA}`);
     for (const [table, columns] of catalog.reads) {
       const list = [...columns].map(identifier).join(', ');
-      await lake.query(`CREATE TABLE ${SNAPSHOT_SCHEMA}.${identifier(table)} AS SELECT ${list} FROM main.${identifier(table)}`);
+      const source = tables.find((candidate) => candidate.name === table)!.source;
+      const scopes = allowed[source];
+      // Rows of a scope not shown are never copied: no filter, meta list or repository suggestion can reach them.
+      const only = scopes === undefined ? '' : ` WHERE ${source === 'enterprise' ? 'org' : 'namespace'} IN (${scopes.map(() => '?').join(', ')})`;
+      await lake.select(`CREATE TABLE ${SNAPSHOT_SCHEMA}.${identifier(table)} AS SELECT ${list} FROM main.${identifier(table)}${only}`, scopes ?? []);
     }
     await lake.query(`USE ${SNAPSHOT_SCHEMA}`);
     return { fingerprint, lake, catalog, meta: await metaOf(lake, catalog), answers: new Map() };

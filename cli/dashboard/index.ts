@@ -1,17 +1,20 @@
 import * as z from 'zod';
 import { json, type ApiResponse } from '../../shared/api/api-types.js';
 import { clientBundle } from './client-bundle.js';
-import type { DashboardData } from './dashboard-data.js';
+import type { DashboardData, DashboardScopes } from './dashboard-data.js';
 import { parseFilters, type DashboardFilters } from './filters.js';
 import { dashboardPage } from './page.js';
 
 export type { DashboardFilters } from './filters.js';
+export type { DashboardScopes } from './dashboard-data.js';
 export { parseFilters } from './filters.js';
 
 export interface DashboardOptions {
   readonly lake: string;
   /** Show user names (the top users chart); counts are shown either way. */
   readonly showUsers: boolean;
+  /** The orgs and namespaces shown, as `serve --org/--namespace` limits its API. @default every one the lake holds */
+  readonly scopes?: DashboardScopes;
 }
 
 export interface Dashboard {
@@ -27,7 +30,7 @@ const CHART_PATH = /^\/dashboard\/api\/charts\/([a-z0-9-]{1,64})$/;
 /** DuckDB is loaded only when the dashboard is first asked for data. */
 async function openData(options: DashboardOptions): Promise<DashboardData> {
   const { DashboardData } = await import('./dashboard-data.js');
-  return new DashboardData(options.lake, { showUsers: options.showUsers });
+  return new DashboardData(options.lake, { showUsers: options.showUsers, ...(options.scopes ? { scopes: options.scopes } : {}) });
 }
 
 /**
