@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalLake } from '../../../cli/local-lake-query.js';
 import { startLocalApi, type LocalApi } from '../../../cli/serve/local-api-server.js';
@@ -10,9 +10,8 @@ import { browserAvailable, launchBrowser, type TestBrowser } from '../../support
 import { runCliInProcess } from '../../support/cli-runner.js';
 import { simulatorEnv } from '../../support/engine.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { OUTPUT, asText, drawn, marks, tableRows, watchErrors } from './page-helpers.js';
 
-/** Git-ignored: screenshots a person can look at after a run. */
-const OUTPUT = join(process.cwd(), 'test-output', 'dashboard');
 const ORGS = ['acme', 'globex'];
 const DAYS = 20;
 
@@ -37,35 +36,6 @@ async function syncedLake(name: string, reportTypes: { type: string; cadence: st
     await sim.close();
   }
 }
-
-/** Errors the page logs or throws, collected for the whole test. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
-
-/** Waits until every chart has drawn (the page marks its charts busy while any is loading). */
-async function drawn(page: Page): Promise<void> {
-  await page.waitForSelector('main#charts[aria-busy="false"]', { timeout: 30_000 });
-}
-
-/** How many of a mark's shapes a chart's SVG holds: `path`s of an area or line (one per series), `rect`s of bars. */
-function marks(page: Page, chart: string, mark: 'area' | 'line' | 'bar', shape: 'path' | 'rect'): Promise<number> {
-  return page.locator(`section[data-chart="${chart}"] svg g[aria-label="${mark}"] > ${shape}`).count();
-}
-
-/** The rows of a chart's data table, as text. */
-async function tableRows(page: Page, chart: string): Promise<string[][]> {
-  return page.locator(`section[data-chart="${chart}"] details.data tbody tr`).evaluateAll((rows) =>
-    rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? '')),
-  );
-}
-
-const asText = (rows: unknown[][]) => rows.map((row) => row.map((value) => String(value)));
 
 describe.skipIf(!browserAvailable('dashboard browser tests'))('the dashboard in a real browser', () => {
   let lake: Lake;
