@@ -66,7 +66,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   }
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const signer = new HmacUrlSigner(url, now);
-  const dashboard = createDashboard({ lake: options.lake, showUsers: options.showUsers ?? false });
+  // The dashboard shows what the API serves: the orgs and namespaces of this server, no others of the lake.
+  const dashboard = createDashboard({ lake: options.lake, showUsers: options.showUsers ?? false, scopes: { orgs: options.orgs, namespaces: options.namespaces ?? [] } });
 
   const api = new ReportsApi({
     orgs: options.orgs,

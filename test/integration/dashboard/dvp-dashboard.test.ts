@@ -239,6 +239,15 @@ describe.skipIf(!browserAvailable('DVP dashboard browser tests'))('the dashboard
       await onlyAcme.close();
     }
 
+    // serve passes its --org and --namespace on: its dashboard shows what its API serves.
+    const served = await startLocalApi({ lake: lake.path, orgs: ['acme'], namespaces: ['pubco'], env: {}, log: () => undefined });
+    try {
+      const meta = (await (await fetch(`${served.url}/dashboard/api/meta`)).json()) as DashboardMeta;
+      expect({ orgs: meta.orgs, namespaces: meta.namespaces }).toEqual({ orgs: ['acme'], namespaces: ['pubco'] });
+    } finally {
+      await served.close();
+    }
+
     const onlyPubco = createDashboard({ lake: lake.path, showUsers: false, scopes: { orgs: [], namespaces: ['pubco'] } });
     try {
       const meta = await get<DashboardMeta>(onlyPubco, '/dashboard/api/meta');
