@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { IntegrityError } from '../errors.js';
-import { columnsInCallOrder } from '../lake/columns-in-call-order.js';
+import { reserveColumnTurn, type ColumnTurn } from '../lake/columns-in-call-order.js';
 import { auditFileKey } from '../lake/layout.js';
 import { MANIFEST_VERSION, type ManifestFile } from '../lake/manifest.js';
 import { readCsvHeader } from '../query/csv-header.js';
@@ -24,6 +24,8 @@ export interface LandRequest {
   readonly held: readonly string[];
   /** The period's lease, confirmed before the manifest is written. */
   readonly lease?: HeldLease;
+  /** Its place in the table's column planning, reserved when the landing started. @default one taken now */
+  readonly columnTurn?: ColumnTurn;
 }
 
 /** Writes of a staged file: 1 MiB at a time, fewer turns of the event loop than the default 64 KiB. */
@@ -56,7 +58,7 @@ export async function landPeriod(source: Source, request: LandRequest, deps: Lan
   // Asked for at once (a schema endpoint answers while the bytes arrive), and handed to the
   // table's queue in the order landings start.
   const columns = source.columns(period, async () => readCsvHeader((await first).path, { gzip: (await first).gzip }));
-  const plan = columnsInCallOrder(deps.catalog, ref, columns.then((answer) => answer.fields));
+  const plan = (request.columnTurn ?? reserveColumnTurn(deps.catalog, ref)).plan(columns.then((answer) => answer.fields));
   plan.catch(() => undefined);
   try {
     const files: Downloaded[] = [];

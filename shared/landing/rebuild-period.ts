@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { columnsInCallOrder } from '../lake/columns-in-call-order.js';
+import { reserveColumnTurn, type ColumnTurn } from '../lake/columns-in-call-order.js';
 import { manifestKey } from '../lake/layout.js';
 import { MANIFEST_VERSION, parseManifest } from '../lake/manifest.js';
 import type { HeldLease } from '../lease/period-leases.js';
@@ -15,6 +15,8 @@ export interface RebuildRequest {
   readonly held: readonly string[];
   /** The period's lease, confirmed before the manifest is written. */
   readonly lease?: HeldLease;
+  /** Its place in the table's column planning, reserved when the rebuild started. @default one taken now */
+  readonly columnTurn?: ColumnTurn;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function rebuildPeriod(request: RebuildRequest, deps: LandingDeps):
   const text = await deps.sink.read(manifestKey(ref));
   if (text === undefined) return undefined;
   const landed = parseManifest(text);
-  const plan = columnsInCallOrder(deps.catalog, ref, Promise.resolve(landed.schema.fields));
+  const plan = (request.columnTurn ?? reserveColumnTurn(deps.catalog, ref)).plan(Promise.resolve(landed.schema.fields));
   const copies: LocalCopy[] = [];
   try {
     const started = performance.now();

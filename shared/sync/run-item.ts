@@ -1,6 +1,7 @@
 import { landPeriod } from '../landing/land-period.js';
 import type { LandedPeriod, LandingDeps } from '../landing/landing-deps.js';
 import { rebuildPeriod } from '../landing/rebuild-period.js';
+import { reserveColumnTurn } from '../lake/columns-in-call-order.js';
 import { decide, heldKeys, needsRebuild, readHolding, type Holding } from '../lake/holdings.js';
 import { QUERY_FORMAT } from '../query/query-format.js';
 import type { Source } from '../sources/source.js';
@@ -13,14 +14,20 @@ import { refOf, type WorkItem } from './work-item.js';
  * the lake is looked at again: another run (or request) may have landed the
  * period since it was planned, and then there is nothing to do (undefined).
  */
-export function runItem(item: WorkItem, source: Source, deps: LandingDeps): Promise<LandedPeriod | undefined> {
+export async function runItem(item: WorkItem, source: Source, deps: LandingDeps): Promise<LandedPeriod | undefined> {
   const ref = refOf(item);
-  return deps.leases.hold(ref, async (lease) => {
-    const current = reconsider(item, await readHolding(deps.sink, ref)) ?? (await repseudonymizeItem(item, deps));
-    if (!current) return undefined;
-    if (current.action === 'rebuild') return rebuildPeriod({ ...current, lease }, deps);
-    return landPeriod(source, { period: current.period, replace: current.action === 'replace', held: current.held, lease }, deps);
-  });
+  // Taken now, before the lease and the lake are awaited: the table's columns are planned in the order landings start.
+  const columnTurn = reserveColumnTurn(deps.catalog, ref);
+  try {
+    return await deps.leases.hold(ref, async (lease) => {
+      const current = reconsider(item, await readHolding(deps.sink, ref)) ?? (await repseudonymizeItem(item, deps));
+      if (!current) return undefined;
+      if (current.action === 'rebuild') return rebuildPeriod({ ...current, lease, columnTurn }, deps);
+      return landPeriod(source, { period: current.period, replace: current.action === 'replace', held: current.held, lease, columnTurn }, deps);
+    });
+  } finally {
+    columnTurn.release();
+  }
 }
 
 /** The item as the lake stands now. */

@@ -90,3 +90,44 @@ describe('a schema that changes between report dates', () => {
     }
   });
 });
+
+describe('a schema that changes, when the older landings are slower to start', () => {
+  it('still plans the columns in the order the landings started: the older type keeps the plain name', async () => {
+    // Prepare: the leases of the dates before the change are slow to take (a busy lake), so their landings reach
+    // their columns after the newer ones would have.
+    const probe = await createSimulator({ orgs: ['acme'], days: 4 });
+    const dates = probe.reports('acme').filter((r) => r.ReportType === 'usage_pulls' && r.Cadence === 'daily').map((r) => r.Date).sort();
+    await probe.close();
+    const changeDate = dates[2]!;
+    const sim = await createSimulator({
+      orgs: ['acme'],
+      days: 4,
+      schemaChanges: [{ from: changeDate, type: 'usage_pulls', cadence: 'daily', retype: { name: 'event_count', type: 'float' } }],
+    });
+    const lakeDir = await tempDir('schema-change-slow');
+    const inner = new FsSink(lakeDir.path);
+    const slowBeforeChange = Object.assign(Object.create(inner) as FsSink, {
+      createIfAbsent: async (key: string, text: string) => {
+        const date = /date=(\d{4}-\d{2}-\d{2})/.exec(key)?.[1];
+        if (date !== undefined && date < changeDate) await new Promise((resolve) => setTimeout(resolve, 300));
+        return inner.createIfAbsent(key, text);
+      },
+    });
+    const engine = engineFor(sim, slowBeforeChange);
+    try {
+      // Act
+      const summary = await engine.sync({ filters: { enterprise: { names: ['usage_pulls'], cadences: ['daily'] } }, concurrency: 4 });
+
+      // Assess
+      expect(summary.failed).toEqual([]);
+      const table = await readTableDefinition(inner, { source: 'enterprise', name: 'usage_pulls', cadence: 'daily' });
+      const columns = table!.columns.map((column) => `${column.name}:${column.type}`);
+      expect(columns).toContain('event_count:bigint');
+      expect(columns).toContain('event_count_v2:double');
+    } finally {
+      await engine.close();
+      await sim.close();
+      await lakeDir.remove();
+    }
+  });
+});
