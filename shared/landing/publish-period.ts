@@ -71,7 +71,11 @@ export async function publishPeriod(request: PublishRequest): Promise<Omit<Lande
       stats = await encode();
       await publishFiles();
     } else {
-      [stats] = await Promise.all([encode(), publishFiles()]);
+      // Both settle before either failure is thrown: the query copy's file is discarded below, never while DuckDB still writes it.
+      const [encoded, published] = await Promise.allSettled([encode(), publishFiles()]);
+      if (encoded.status === 'rejected') throw encoded.reason;
+      if (published.status === 'rejected') throw published.reason;
+      stats = encoded.value;
     }
     const converted = performance.now();
     await copy.publish(queryKey, { contentType: CONTENT_TYPES.parquet });

@@ -54,7 +54,9 @@ export class DuckDbEngine {
     return this.queue(async () => work((await this.open()).connection));
   }
 
+  /** Closes DuckDB once every statement queued before has finished: closing under a running statement would crash the process. */
   async close(): Promise<void> {
+    await this.queue(async () => undefined);
     const opened = this.opened;
     this.opened = undefined;
     if (!opened) return;
