@@ -31,12 +31,13 @@ export function reserveColumnTurn(catalog: TableCatalog, dataset: DatasetRef): C
   }
   const key = tableDefinitionKey(dataset);
   const previous = (tables.get(key) ?? Promise.resolve()).catch(() => undefined);
-  let start: (fields: Promise<readonly SourceField[]> | undefined) => void = () => undefined;
-  const given = new Promise<Promise<readonly SourceField[]> | undefined>((resolve) => {
+  // Boxed: a promise handed to resolve() would be adopted, and a failed one would go unobserved until the turn came.
+  let start: (turn: { readonly fields?: Promise<readonly SourceField[]> }) => void = () => undefined;
+  const given = new Promise<{ readonly fields?: Promise<readonly SourceField[]> }>((resolve) => {
     start = resolve;
   });
   const next = previous.then(async () => {
-    const fields = await given;
+    const { fields } = await given;
     return fields === undefined ? undefined : catalog.columnsFor(dataset, await fields);
   });
   // The queue itself never rejects: the caller gets the rejection, nobody else.
@@ -48,11 +49,11 @@ export function reserveColumnTurn(catalog: TableCatalog, dataset: DatasetRef): C
       // The fields may fail while an earlier landing holds the table: that is this landing's failure,
       // reported when its turn comes, never an unhandled rejection in between.
       fields.catch(() => undefined);
-      start(fields);
+      start({ fields });
       return next as Promise<ColumnPlan>;
     },
     release() {
-      if (!used) start(undefined);
+      if (!used) start({});
       used = true;
     },
   };
