@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalLake } from '../../../cli/local-lake-query.js';
 import { startLocalApi, type LocalApi } from '../../../cli/serve/local-api-server.js';
 import { createSimulator, type SchemaField } from '../../../simulator/index.js';
-import { browserAvailable, launchBrowser, type TestBrowser } from '../../support/browser.js';
+import { browserAvailable, type TestBrowser } from '../../support/browser.js';
 import { runCliInProcess } from '../../support/cli-runner.js';
 import { simulatorEnv } from '../../support/engine.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { openDashboard } from './dashboard-fixture.js';
 import { OUTPUT, asText, drawn, marks, tableRows, watchErrors } from './page-helpers.js';
 
 const ORGS = ['acme', 'globex'];
@@ -43,6 +44,7 @@ describe.skipIf(!browserAvailable('dashboard browser tests'))('the dashboard in 
   let server: LocalApi;
   let chromium: TestBrowser;
   let context: BrowserContext;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     await mkdir(OUTPUT, { recursive: true });
@@ -50,17 +52,11 @@ describe.skipIf(!browserAvailable('dashboard browser tests'))('the dashboard in 
       { type: 'usage_pulls', cadence: 'daily' },
       { type: 'image_access', cadence: 'daily' },
     ]);
-    duck = await LocalLake.open(lake.path);
-    server = await startLocalApi({ lake: lake.path, orgs: ORGS, env: {}, log: () => undefined });
-    chromium = await launchBrowser();
-    context = await chromium.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    ({ duck, server, chromium, context, close } = await openDashboard(lake.path, { orgs: ORGS }));
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    await chromium?.close();
-    await server?.close();
-    duck?.close();
+    await close?.();
     await lake?.remove();
   });
 

@@ -8,11 +8,12 @@ import { createDashboard } from '../../../cli/dashboard/index.js';
 import type { ChartData, DashboardMeta } from '../../../cli/dashboard/wire-types.js';
 import { startLocalApi, type LocalApi } from '../../../cli/serve/local-api-server.js';
 import { createSimulator } from '../../../simulator/index.js';
-import { browserAvailable, launchBrowser, type TestBrowser } from '../../support/browser.js';
+import { browserAvailable, type TestBrowser } from '../../support/browser.js';
 import { runCliInProcess } from '../../support/cli-runner.js';
 import { dvpEnv } from '../../support/dvp-engine.js';
 import { simulatorEnv } from '../../support/engine.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { openDashboard } from './dashboard-fixture.js';
 import { OUTPUT, asText, drawn, legend, marks, tableRows, watchErrors } from './page-helpers.js';
 
 const ORGS = ['acme', 'globex'];
@@ -65,21 +66,16 @@ describe.skipIf(!browserAvailable('DVP dashboard browser tests'))('the dashboard
   let server: LocalApi;
   let chromium: TestBrowser;
   let context: BrowserContext;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     await mkdir(OUTPUT, { recursive: true });
     lake = await syncedLake('dashboard-dvp');
-    duck = await LocalLake.open(lake.path);
-    server = await startLocalApi({ lake: lake.path, orgs: ORGS, namespaces: NAMESPACES, env: {}, log: () => undefined });
-    chromium = await launchBrowser();
-    context = await chromium.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    ({ duck, server, chromium, context, close } = await openDashboard(lake.path, { orgs: ORGS, namespaces: NAMESPACES }));
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    await chromium?.close();
-    await server?.close();
-    duck?.close();
+    await close?.();
     await lake?.remove();
   });
 
