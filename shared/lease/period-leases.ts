@@ -84,8 +84,8 @@ export class PeriodLeases {
    * and releases it after. Throws {@link PeriodBusyError} when another run
    * held it for longer than the wait.
    */
-  async hold<T>(ref: PeriodRef, work: (lease: HeldLease) => Promise<T>): Promise<T> {
-    const lease = await this.acquire(ref);
+  async hold<T>(ref: PeriodRef, work: (lease: HeldLease) => Promise<T>, options: { readonly onWait?: () => void } = {}): Promise<T> {
+    const lease = await this.acquire(ref, options.onWait);
     try {
       return await work(lease);
     } finally {
@@ -93,7 +93,7 @@ export class PeriodLeases {
     }
   }
 
-  private async acquire(ref: PeriodRef): Promise<Lease> {
+  private async acquire(ref: PeriodRef, onWait: (() => void) | undefined): Promise<Lease> {
     const key = leaseKey(ref);
     const deadline = this.now().getTime() + this.waitMs;
     let told = false;
@@ -118,6 +118,7 @@ export class PeriodLeases {
       if (!told) {
         told = true;
         this.options.onWait?.(ref, other.holder, new Date(other.expires_at));
+        onWait?.();
       }
       await sleep(this.pollMs);
     }
