@@ -1,6 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalLake } from '../../../cli/local-lake-query.js';
@@ -11,7 +10,7 @@ import { runCliInProcess } from '../../support/cli-runner.js';
 import { simulatorEnv } from '../../support/engine.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { openDashboard } from './dashboard-fixture.js';
-import { OUTPUT, asText, drawn, marks, tableRows, watchErrors } from './page-helpers.js';
+import { OUTPUT, openOffline, asText, drawn, marks, tableRows, watchErrors } from './page-helpers.js';
 
 const ORGS = ['acme', 'globex'];
 const DAYS = 20;
@@ -149,17 +148,7 @@ describe.skipIf(!browserAvailable('dashboard browser tests'))('the dashboard in 
     const html = await readFile(out, 'utf8');
     expect(html).not.toMatch(/<script[^>]+src=/);
 
-    const offline = await chromium.browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const refused: string[] = [];
-    await offline.route('**/*', (route) => {
-      if (route.request().url().startsWith('file:')) return route.continue();
-      refused.push(route.request().url());
-      return route.abort();
-    });
-    const page = await offline.newPage();
-    const errors = watchErrors(page);
-    await page.goto(pathToFileURL(out).href);
-    await drawn(page);
+    const { context: offline, page, refused, errors } = await openOffline(chromium.browser, out);
     const top = await sql(`SELECT image_repository, sum(event_count) AS pulls FROM usage_pulls_daily WHERE org = 'globex'
       GROUP BY image_repository ORDER BY pulls DESC, image_repository LIMIT 10`);
     expect(await tableRows(page, 'top-repositories')).toEqual(asText(top));

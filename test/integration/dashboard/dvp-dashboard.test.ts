@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalLake } from '../../../cli/local-lake-query.js';
@@ -14,7 +13,7 @@ import { dvpEnv } from '../../support/dvp-engine.js';
 import { simulatorEnv } from '../../support/engine.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { openDashboard } from './dashboard-fixture.js';
-import { OUTPUT, asText, drawn, legend, marks, tableRows, watchErrors } from './page-helpers.js';
+import { OUTPUT, openOffline, asText, drawn, legend, marks, tableRows, watchErrors } from './page-helpers.js';
 
 const ORGS = ['acme', 'globex'];
 const NAMESPACES = ['acme-images', 'pubco'];
@@ -168,17 +167,7 @@ describe.skipIf(!browserAvailable('DVP dashboard browser tests'))('the dashboard
     const run = await runCliInProcess(['report', '--lake', lake.path, '--namespace', 'acme-images', '--out', out], {});
     expect(run.code, run.stderr).toBe(0);
 
-    const offline = await chromium.browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const refused: string[] = [];
-    await offline.route('**/*', (route) => {
-      if (route.request().url().startsWith('file:')) return route.continue();
-      refused.push(route.request().url());
-      return route.abort();
-    });
-    const page = await offline.newPage();
-    const errors = watchErrors(page);
-    await page.goto(pathToFileURL(out).href);
-    await drawn(page);
+    const { context: offline, page, refused, errors } = await openOffline(chromium.browser, out);
     await expect(page.locator('section[data-chart^="dvp-"]').count()).resolves.toBe(4);
     await expectDvpCharts(page, 'acme-images');
     expect(await page.locator('#controls').innerText()).toContain('namespace acme-images');

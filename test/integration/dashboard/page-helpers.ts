@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
 
 /** Git-ignored: screenshots a person can look at after a run. */
 export const OUTPUT = join(process.cwd(), 'test-output', 'dashboard');
@@ -37,3 +38,22 @@ export async function tableRows(page: Page, chart: string): Promise<string[][]> 
 }
 
 export const asText = (rows: unknown[][]): string[][] => rows.map((row) => row.map((value) => String(value)));
+
+/**
+ * Opens a report file from file:// in a fresh context whose every other
+ * request is aborted (and recorded): what a person sees with no network.
+ */
+export async function openOffline(browser: Browser, file: string): Promise<{ context: BrowserContext; page: Page; refused: string[]; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const refused: string[] = [];
+  await context.route('**/*', (route) => {
+    if (route.request().url().startsWith('file:')) return route.continue();
+    refused.push(route.request().url());
+    return route.abort();
+  });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(pathToFileURL(file).href);
+  await drawn(page);
+  return { context, page, refused, errors };
+}
