@@ -104,10 +104,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   setMaxListeners(0, closing.signal);
   let storageUrl = '';
 
-  const api = apiHandler({
-    catalog,
+  // What both APIs share: tokens, signed storage URLs, faults, counts, the clock and the rate limit.
+  const apiParts = {
     jwt,
-    pageTokens: new PageTokens(),
     signer,
     faults,
     stats,
@@ -115,21 +114,12 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     storageUrl: () => storageUrl,
     urlTtlSeconds: resolved.urlTtlSeconds,
     rateLimiter: () => rateLimiter,
-  });
+  };
+  const api = apiHandler({ ...apiParts, catalog, pageTokens: new PageTokens() });
   const hub = hubHandler({ oats: resolved.oats, users: resolved.dvp.users, jwt, faults, stats });
   const dvpCatalog = new DvpCatalog(resolved.dvp, now);
   let loginRetired: 404 | 410 | undefined;
-  const dvpApi = dvpHandler({
-    catalog: dvpCatalog,
-    jwt,
-    signer,
-    faults,
-    stats,
-    now,
-    storageUrl: () => storageUrl,
-    urlTtlSeconds: resolved.urlTtlSeconds,
-    rateLimiter: () => rateLimiter,
-  });
+  const dvpApi = dvpHandler({ ...apiParts, catalog: dvpCatalog });
   const login = loginHandler({ users: resolved.dvp.users, jwt, faults, stats, now, retired: () => loginRetired });
   const storage = storageHandler({ catalog, dvp: dvpCatalog, signer, faults, stats, now });
 
